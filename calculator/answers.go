@@ -1,0 +1,99 @@
+package calculator
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// answer validates one answer. A bad answer is treated as unknown and
+// explained; it is never replaced by a default.
+func (p *Program) answer(qi int, v Value) (val, string) {
+	q := p.Questions[qi]
+	dontKnow := unknown([]int{qi})
+	if v.Kind == Null || v.Kind == String && (v.Text == "unknown" || strings.TrimSpace(v.Text) == "") {
+		return dontKnow, ""
+	}
+	switch q.Type {
+	case TypeBool:
+		switch {
+		case v.Kind == Bool:
+			return boolVal(v.Bool), ""
+		case v.Kind == String && v.Text == "true":
+			return boolVal(true), ""
+		case v.Kind == String && v.Text == "false":
+			return boolVal(false), ""
+		}
+		return dontKnow, "请选择“是”“否”或“不确定”"
+	case TypeChoice:
+		if v.Kind == String {
+			for _, o := range q.Options {
+				if o.Value == v.Text {
+					return val{t: tStr, s: v.Text}, ""
+				}
+			}
+		}
+		var labels []string
+		for _, o := range q.Options {
+			labels = append(labels, o.Label)
+		}
+		return dontKnow, quoteInput(v) + "不是可选的答案，请从以下选项中选择：" + strings.Join(labels, "、")
+	case TypeNumber:
+		if v.Kind != Number && v.Kind != String {
+			return dontKnow, "请输入数字"
+		}
+		n, err := ParseNumber(strings.TrimSpace(v.Text))
+		if err == ErrOverflow {
+			return dontKnow, quoteInput(v) + "数值过大，请检查输入"
+		}
+		if err != nil {
+			return dontKnow, quoteInput(v) + "不是有效的数字，请只输入阿拉伯数字和小数点，如 25 或 5.5（不要加逗号、空格或单位）"
+		}
+		switch {
+		case q.Integer && !n.IsInt():
+			return dontKnow, quoteInput(v) + "不是整数，" + q.rangeText()
+		case q.Min != nil && n.Cmp(*q.Min) < 0 && n.Sign() < 0 && q.Min.Sign() >= 0:
+			return dontKnow, "不能为负数，" + q.rangeText()
+		case q.Min != nil && n.Cmp(*q.Min) < 0:
+			return dontKnow, "不能小于" + q.Min.Text() + q.Unit + "，" + q.rangeText()
+		case q.Max != nil && n.Cmp(*q.Max) > 0:
+			return dontKnow, "不能大于" + q.Max.Text() + q.Unit + "，" + q.rangeText()
+		}
+		return numVal(n), ""
+	}
+	return dontKnow, "无法识别的问题类型"
+}
+
+// rangeText says what a number question accepts: "请输入不小于0的整数".
+func (q *Question) rangeText() string {
+	s := "请输入"
+	switch {
+	case q.Min != nil && q.Max != nil:
+		s += q.Min.Text() + "到" + q.Max.Text() + "之间的"
+	case q.Min != nil:
+		s += "不小于" + q.Min.Text() + "的"
+	case q.Max != nil:
+		s += "不大于" + q.Max.Text() + "的"
+	}
+	if q.Integer {
+		s += "整数"
+	} else {
+		s += "数"
+	}
+	if q.Unit != "" {
+		s += "（单位：" + q.Unit + "）"
+	}
+	return s
+}
+
+// quoteInput echoes (a short prefix of) what the user typed.
+func quoteInput(v Value) string {
+	s := v.Text
+	if v.Kind != String && v.Kind != Number {
+		s = string(v.JSON())
+	}
+	if utf8.RuneCountInString(s) > 20 {
+		r := []rune(s)
+		s = string(r[:20]) + "…"
+	}
+	return "“" + s + "”"
+}

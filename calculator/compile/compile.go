@@ -1,0 +1,645 @@
+package compile
+
+import (
+	"go/token"
+	"strconv"
+	"strings"
+
+	"policyguide/calculator"
+	"policyguide/calculator/diag"
+)
+
+// File is a content file: its path as shown in errors and its bytes.
+type File struct {
+	Name string
+	Src  []byte
+}
+
+// Sources is everything Compile reads.
+type Sources struct {
+	Questions File   // content/calculator/questions.toml
+	Rules     []File // content/rules/*.toml, in a stable order
+	// Source is the text of the source document: every cite must occur in
+	// it (after width and whitespace normalisation), and so must every fund.
+	Source []byte
+	// Anchor finds the paragraph anchor ("p13") of a cited passage; nil = no
+	// anchors. A cite found in Source but without anchor is an error.
+	Anchor func(cite string) (anchor string, ok bool)
+	// Known ids and names; nil means "not checked".
+	Measures    []string // measure ids ("m1")
+	Audiences   []string // audience ids ("enterprises")
+	Departments []string // department names as the document writes them ("市人社局")
+}
+
+// loc remembers where a formula or example came from.
+type loc struct {
+	f    *file
+	path string
+}
+
+type compiler struct {
+	src      Sources
+	errs     diag.List
+	p        *calculator.Program
+	cites    *citeIndex
+	formulas map[*calculator.Formula]loc
+	// declared names
+	questions map[string]*calculator.Question
+	params    map[string]bool // qualified ids
+	brackets  map[string]bool
+	benefits  map[string]loc
+	files     map[string]*file
+	excl      map[*calculator.Exclusion]loc
+	// questionsBroken: questions.toml did not parse, so expressions are not
+	// compiled (every identifier would be reported as undeclared).
+	questionsBroken bool
+	// expectations naming benefits not yet declared when read
+	pendingExpect []pendingExpect
+}
+
+// Compile reads and checks the calculator content. It returns the program
+// only when there is no error. The examples are run too (see RunExamples).
+func Compile(src Sources) (*calculator.Program, diag.List) {
+	c := &compiler{
+		src: src, p: &calculator.Program{}, cites: newCiteIndex(src.Source),
+		formulas: map[*calculator.Formula]loc{}, questions: map[string]*calculator.Question{},
+		params: map[string]bool{}, brackets: map[string]bool{}, benefits: map[string]loc{},
+		files: map[string]*file{}, excl: map[*calculator.Exclusion]loc{},
+	}
+	c.questionsFile(src.Questions)
+
+	// Rule files: declarations first, so a formula may use a param declared
+	// further down or (as measure.id) in another file.
+	type ruleFile struct {
+		f       *file
+		root    *tbl
+		measure string
+	}
+	var rfs []ruleFile
+	for _, rf := range src.Rules {
+		f, m := parseFile(rf, &c.errs)
+		c.files[rf.Name] = f
+		if m == nil {
+			continue
+		}
+		root := f.root(m, &c.errs)
+		measure := root.str("measure", true)
+		if measure != "" && c.src.Measures != nil && !contains(c.src.Measures, measure) {
+			root.errAt("measure", "未知的措施 %s", measure)
+		}
+		c.declare(root, measure)
+		rfs = append(rfs, ruleFile{f, root, measure})
+	}
+	for _, rf := range rfs {
+		c.rules(rf.root, rf.measure)
+	}
+	c.checkProgram()
+	if len(c.errs) == 0 {
+		c.errs.Merge(RunExamples(c.p, src.Rules))
+	}
+	if len(c.errs) > 0 {
+		return nil, c.errs.Sort()
+	}
+	return c.p, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// validID reports whether id can be used in expressions.
+func validID(id string) string {
+	if id == "" {
+		return "不能为空"
+	}
+	for i, r := range id {
+		ok := r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9'
+		if !ok {
+			return "只能由英文字母、数字和 _ 组成，且不以数字开头"
+		}
+	}
+	switch {
+	case id[0] == '_':
+		return "不能以 _ 开头"
+	case token.IsKeyword(id):
+		return "不能是 Go 关键字"
+	case id == "true" || id == "false" || id == "min" || id == "max" || id == "in":
+		return "与内置名称重名"
+	}
+	return ""
+}
+
+func (c *compiler) questionsFile(qf File) {
+	f, m := parseFile(qf, &c.errs)
+	c.files[qf.Name] = f
+	if m == nil {
+		c.questionsBroken = true
+		return
+	}
+	root := f.root(m, &c.errs)
+	c.p.Notice = root.str("notice", false)
+	if c.p.Notice == "" {
+		c.p.Notice = calculator.DefaultNotice
+	}
+	for _, t := range root.tables("questions", true) {
+		q := &calculator.Question{
+			ID: t.str("id", true), Audience: t.strs("audience", true), Type: t.str("type", true),
+			Label: t.str("label", true), Short: t.str("short", false), Help: t.str("help", false),
+			Unit: t.str("unit", false),
+		}
+		if msg := validID(q.ID); msg != "" && q.ID != "" {
+			t.errAt(t.keyPath("id"), "问题 id %q %s", q.ID, msg)
+		}
+		if _, dup := c.questions[q.ID]; dup && q.ID != "" {
+			t.errAt(t.keyPath("id"), "问题 id %s 重复", q.ID)
+		}
+		c.questions[q.ID] = q
+		c.audiences(t, "audience", q.Audience)
+		isNum := q.Type == calculator.TypeNumber
+		switch q.Type {
+		case calculator.TypeBool, calculator.TypeNumber, calculator.TypeChoice, "":
+		default:
+			t.errAt(t.keyPath("type"), "问题类型 %q 未知（可用：bool、number、choice）", q.Type)
+		}
+		for _, k := range []string{"min", "max", "integer", "unit"} {
+			if _, ok := t.m[k]; ok && !isNum && q.Type != "" {
+				t.errAt(t.keyPath(k), "%s 只适用于数字题（type = \"number\"）", k)
+			}
+		}
+		q.Min, q.Max, q.Integer = t.number("min", false), t.number("max", false), t.boolean("integer")
+		if q.Min != nil && q.Max != nil && q.Min.Cmp(*q.Max) > 0 {
+			t.errAt(t.keyPath("min"), "min 大于 max")
+		}
+		opts := t.tables("options", q.Type == calculator.TypeChoice)
+		if len(opts) > 0 && q.Type != calculator.TypeChoice {
+			t.errAt(t.keyPath("options"), "options 只适用于选择题（type = \"choice\"）")
+		}
+		if q.Type == calculator.TypeChoice && len(opts) == 1 {
+			t.errAt(t.keyPath("options"), "选择题至少需要两个选项")
+		}
+		seen := map[string]bool{}
+		for _, o := range opts {
+			op := calculator.Option{Value: o.str("value", true), Label: o.str("label", true)}
+			if seen[op.Value] {
+				o.errAt(o.keyPath("value"), "选项值 %q 重复", op.Value)
+			}
+			if op.Value == "unknown" {
+				o.errAt(o.keyPath("value"), "选项值不能是 \"unknown\"（它表示“不确定”）")
+			}
+			seen[op.Value] = true
+			q.Options = append(q.Options, op)
+			o.done()
+		}
+		t.done()
+		c.p.Questions = append(c.p.Questions, q)
+	}
+	root.done()
+}
+
+func (c *compiler) audiences(t *tbl, key string, ids []string) {
+	for i, a := range ids {
+		if c.src.Audiences != nil && !contains(c.src.Audiences, a) {
+			t.errAt(t.keyPath(key)+"["+strconv.Itoa(i)+"]", "未知的对象 %q（可用：%s）", a, strings.Join(c.src.Audiences, "、"))
+		}
+	}
+}
+
+// declare records the params and brackets of a rule file.
+func (c *compiler) declare(root *tbl, measure string) {
+	for _, kind := range []string{"params", "brackets"} {
+		v, ok := root.m[kind]
+		if !ok {
+			continue
+		}
+		var list []map[string]any
+		switch x := v.(type) {
+		case []map[string]any:
+			list = x
+		case []any:
+			for _, it := range x {
+				m, _ := it.(map[string]any)
+				list = append(list, m)
+			}
+		}
+		for i, m := range list {
+			id, _ := m["id"].(string)
+			if id == "" {
+				continue // reported when the table is read
+			}
+			path := kind + "[" + strconv.Itoa(i) + "].id"
+			full := measure + "." + id
+			switch {
+			case validID(id) != "":
+				root.errAt(path, "id %q %s", id, validID(id))
+			case c.questions[id] != nil:
+				root.errAt(path, "%s 与问题 id 重名，请换一个名字", id)
+			case c.params[full] || c.brackets[full]:
+				root.errAt(path, "措施 %s 中的 id %s 重复", measure, id)
+			case kind == "params":
+				c.params[full] = true
+			default:
+				c.brackets[full] = true
+			}
+		}
+	}
+}
+
+// fileScope resolves names inside one rule file.
+type fileScope struct {
+	c       *compiler
+	measure string
+}
+
+func (s fileScope) lookup(measure, name string) (string, string, bool) {
+	if measure == "" {
+		if s.c.questions[name] != nil {
+			return calculator.OpQuestion, name, true
+		}
+		measure = s.measure
+	}
+	full := measure + "." + name
+	switch {
+	case s.c.params[full]:
+		return calculator.OpParam, full, true
+	case s.c.brackets[full]:
+		return calculator.OpBracket, full, true
+	}
+	return "", "", false
+}
+
+// formula compiles an expression field.
+func (c *compiler) formula(t *tbl, key string, required bool, measure string) *calculator.Formula {
+	src, ok := t.text(key, required)
+	if !ok {
+		return nil
+	}
+	path := t.keyPath(key)
+	if strings.TrimSpace(src) == "" {
+		t.errAt(path, "%s 不能为空", key)
+		return nil
+	}
+	if c.questionsBroken {
+		return nil
+	}
+	e, errs := parseExpr(src, fileScope{c, measure})
+	for _, e := range errs {
+		c.errs.Add(t.f.valueAt(path, e.off, src), "%s", e.msg)
+	}
+	if e == nil {
+		return nil
+	}
+	f := &calculator.Formula{Src: src, Root: e}
+	c.formulas[f] = loc{t.f, path}
+	return f
+}
+
+// cite checks a citation and returns its anchor.
+func (c *compiler) cite(t *tbl, key string, required bool) (string, string) {
+	s := t.str(key, required)
+	if s == "" {
+		return "", ""
+	}
+	path := t.keyPath(key)
+	if c.src.Source == nil {
+		t.errAt(path, "没有提供原文，无法核对引文")
+		return s, ""
+	}
+	if msg := c.cites.find(s); msg != "" {
+		t.errAt(path, "%s", msg)
+		return s, ""
+	}
+	if c.src.Anchor == nil {
+		return s, ""
+	}
+	a, ok := c.src.Anchor(s)
+	if !ok {
+		t.errAt(path, "引文在原文中，但找不到它所在的段落（引文不能跨段落）")
+	}
+	return s, a
+}
+
+func (c *compiler) rules(root *tbl, measure string) {
+	for _, t := range root.tables("params", false) {
+		x := &calculator.Param{ID: measure + "." + t.str("id", true), Measure: measure,
+			Label: t.str("label", true), Unit: t.str("unit", false)}
+		for _, vt := range t.tables("values", true) {
+			pv := calculator.ParamValue{From: vt.date("from", true)}
+			if r := vt.number("value", true); r != nil {
+				pv.Value = *r
+			}
+			pv.Cite, pv.Anchor = c.cite(vt, "cite", true)
+			if n := len(x.Values); n > 0 && pv.From != 0 && pv.From <= x.Values[n-1].From {
+				vt.errAt(vt.keyPath("from"), "生效日期必须比上一个值晚（请按日期从早到晚排列）")
+			}
+			x.Values = append(x.Values, pv)
+			vt.done()
+		}
+		t.done()
+		c.p.Params = append(c.p.Params, x)
+	}
+	for _, t := range root.tables("brackets", false) {
+		b := &calculator.Bracket{ID: measure + "." + t.str("id", true), Measure: measure,
+			Label: t.str("label", true), Unit: t.str("unit", false)}
+		b.Cite, b.Anchor = c.cite(t, "cite", true)
+		rows := t.tables("rows", true)
+		for _, rt := range rows {
+			r := calculator.Row{From: rt.number("from", false), Below: rt.number("below", false)}
+			if v := rt.number("value", true); v != nil {
+				r.Value = *v
+			}
+			b.Rows = append(b.Rows, r)
+			rt.done()
+		}
+		if len(rows) > 0 {
+			for _, rp := range calculator.BracketProblems(b.Rows) {
+				rows[rp.Row].errAt(rows[rp.Row].path, "分档表 %s：%s", b.ID, rp.Msg)
+			}
+		}
+		t.done()
+		c.p.Brackets = append(c.p.Brackets, b)
+	}
+	for _, t := range root.tables("benefits", false) {
+		c.benefit(t, measure)
+	}
+	for _, t := range root.tables("exclusions", false) {
+		x := &calculator.Exclusion{Benefits: t.strs("benefits", true), Overlap: t.str("overlap", false),
+			Label: t.str("label", true)}
+		x.Cite, x.Anchor = c.cite(t, "cite", true)
+		c.p.Exclusions = append(c.p.Exclusions, x)
+		c.excl[x] = loc{t.f, t.path}
+		t.done()
+	}
+	for i, t := range root.tables("examples", false) {
+		c.example(t, i)
+	}
+	root.done()
+}
+
+func (c *compiler) benefit(t *tbl, measure string) {
+	b := &calculator.Benefit{ID: t.str("id", true), Measure: measure, Name: t.str("name", true),
+		Audience: t.strs("audience", true), Kind: t.str("kind", true), Fund: t.str("fund", false),
+		Departments: t.strs("departments", true), ValidFrom: t.date("valid_from", false),
+		ValidUntil: t.date("valid_until", false), Unit: t.str("unit", false)}
+	if prev, dup := c.benefits[b.ID]; dup && b.ID != "" {
+		t.errAt(t.keyPath("id"), "福利 id %s 重复（已在 %s 定义）", b.ID, prev.f.at(prev.path))
+	}
+	c.benefits[b.ID] = loc{t.f, t.path}
+	c.audiences(t, "audience", b.Audience)
+	switch b.Kind {
+	case calculator.KindGrant, calculator.KindLoan, calculator.KindService, "":
+	default:
+		t.errAt(t.keyPath("kind"), "类别 %q 未知（可用：grant、loan、service）", b.Kind)
+	}
+	if b.Fund != "" && c.src.Source != nil && c.cites.find(b.Fund) != "" {
+		t.errAt(t.keyPath("fund"), "资金来源“%s”在原文中找不到（只写原文写明的资金）", b.Fund)
+	}
+	for i, d := range b.Departments {
+		if c.src.Departments != nil && !contains(c.src.Departments, d) {
+			t.errAt(t.keyPath("departments")+"["+strconv.Itoa(i)+"]", "未知的部门“%s”（须与 departments.toml 中的名称一致）", d)
+		}
+	}
+	if b.ValidFrom != 0 && b.ValidUntil != 0 && b.ValidFrom > b.ValidUntil {
+		t.errAt(t.keyPath("valid_from"), "valid_from 晚于 valid_until")
+	}
+	fs := []**calculator.Formula{&b.Amount, &b.PerPerson, &b.Persons, &b.AmountMin, &b.AmountMax, &b.TermMonths, &b.Cap}
+	has := map[string]bool{}
+	for i, key := range []string{"amount", "per_person", "persons", "amount_min", "amount_max", "term_max_months", "cap"} {
+		if _, ok := t.m[key]; ok {
+			has[key] = true
+		}
+		*fs[i] = c.formula(t, key, false, measure)
+	}
+	b.Form = calculator.FormOf(b.Kind, has)
+	if b.Kind != "" {
+		if msg := calculator.FormProblem(b.Kind, b.Form, has); msg != "" {
+			t.errAt(t.path, "福利 %s 的金额：%s", b.ID, msg)
+		}
+	}
+	if b.Form != calculator.FormNone && strings.TrimSpace(b.Unit) == "" && b.Kind != "" {
+		t.errAt(t.path, "福利 %s 缺少 unit（金额单位，如 \"元\"）", b.ID)
+	}
+	for _, nt := range t.tables("notes", false) {
+		n := calculator.Note{Text: nt.str("text", true)}
+		n.Cite, n.Anchor = c.cite(nt, "cite", false)
+		b.Notes = append(b.Notes, n)
+		nt.done()
+	}
+	for _, ct := range t.tables("criteria", true) {
+		cr := calculator.Criterion{Label: ct.str("label", true), Expr: c.formula(ct, "expr", true, measure)}
+		cr.Cite, cr.Anchor = c.cite(ct, "cite", true)
+		b.Criteria = append(b.Criteria, cr)
+		ct.done()
+	}
+	t.done()
+	c.p.Benefits = append(c.p.Benefits, b)
+}
+
+func (c *compiler) example(t *tbl, i int) {
+	ex := &calculator.Example{Name: t.str("name", true), File: t.f.name, Index: i,
+		Date: t.date("date", true), Audience: t.str("audience", false)}
+	if ex.Audience != "" && c.src.Audiences != nil && !contains(c.src.Audiences, ex.Audience) {
+		t.errAt(t.keyPath("audience"), "未知的对象 %q", ex.Audience)
+	}
+	ex.Answers = calculator.Value{Kind: calculator.Object}
+	if at := t.table("answers", false); at != nil {
+		for _, k := range sortedKeys(at.m) {
+			at.used[k] = true
+			v, ok := tomlToJSON(at.m[k])
+			if !ok {
+				at.errAt(at.keyPath(k), "答案应为 true/false、数字或字符串")
+				continue
+			}
+			ex.Answers.Members = append(ex.Answers.Members, calculator.Member{Key: k, Value: v})
+		}
+	}
+	for _, et := range t.tables("expect", true) {
+		e := calculator.Expect{Benefit: et.str("benefit", true), Status: et.str("status", false),
+			Amount: et.number("amount", false), AmountMin: et.number("amount_min", false),
+			AmountMax: et.number("amount_max", false), TermMonths: et.number("term_months", false)}
+		switch e.Status {
+		case "", calculator.Eligible, calculator.Ineligible, calculator.Possible, calculator.Expired, calculator.NotYet:
+		default:
+			et.errAt(et.keyPath("status"), "状态 %q 未知（可用：eligible、ineligible、possible、expired、not_yet）", e.Status)
+		}
+		if _, ok := et.m["missing"]; ok {
+			e.HasMissing = true
+			e.Missing = et.strs("missing", false)
+			for k, id := range e.Missing {
+				if c.questions[id] == nil {
+					et.errAt(et.keyPath("missing")+"["+strconv.Itoa(k)+"]", "未声明的问题 %s", id)
+				}
+			}
+		}
+		if _, ok := c.benefits[e.Benefit]; !ok && e.Benefit != "" {
+			// Benefits of later files are not declared yet: checked again in checkProgram.
+			c.pendingExpect = append(c.pendingExpect, pendingExpect{et, e.Benefit})
+		}
+		ex.Expect = append(ex.Expect, e)
+		et.done()
+	}
+	t.done()
+	c.p.Examples = append(c.p.Examples, ex)
+}
+
+type pendingExpect struct {
+	t  *tbl
+	id string
+}
+
+func tomlToJSON(v any) (calculator.Value, bool) {
+	switch x := v.(type) {
+	case bool:
+		return calculator.Bol(x), true
+	case string:
+		return calculator.Str(x), true
+	case int64, float64:
+		s, _ := scalarText(x)
+		return calculator.Value{Kind: calculator.Number, Text: s}, true
+	}
+	return calculator.Value{}, false
+}
+
+// checkProgram runs the whole-program checks: types (via calculator's
+// checker), references between benefits, exclusions and examples, the
+// audiences of the questions a benefit uses, and that each benefit has an
+// example.
+func (c *compiler) checkProgram() {
+	for _, pe := range c.pendingExpect {
+		if _, ok := c.benefits[pe.id]; !ok {
+			pe.t.errAt(pe.t.keyPath("benefit"), "未知的福利 %s", pe.id)
+		}
+	}
+	probs := c.p.Check()
+	for _, pr := range probs {
+		if pr.Formula == nil {
+			continue // structural problems are reported with positions below/above
+		}
+		l, ok := c.formulas[pr.Formula]
+		if !ok {
+			continue
+		}
+		c.errs.Add(l.f.valueAt(l.path, pr.Pos, pr.Formula.Src), "%s", pr.Msg)
+	}
+	c.exclusions()
+	c.audienceOfQuestions()
+	examples := map[string]bool{}
+	for _, ex := range c.p.Examples {
+		for _, e := range ex.Expect {
+			examples[e.Benefit] = true
+		}
+	}
+	for _, b := range c.p.Benefits {
+		if !examples[b.ID] && b.ID != "" {
+			l := c.benefits[b.ID]
+			c.errs.Add(l.f.at(l.path+".id"), "福利 %s 没有示例：每项福利至少要有一个 [[examples]]，其 expect 中写明 benefit = %q", b.ID, b.ID)
+		}
+	}
+	// Anything Check found that the compiler did not report itself.
+	if len(c.errs) == 0 {
+		for _, pr := range probs {
+			if pr.Formula == nil {
+				c.errs.Add(diag.Pos{File: c.src.Questions.Name}, "%s", pr.Msg)
+			}
+		}
+	}
+}
+
+// exclusions checks the benefits and overlap question of each exclusion.
+func (c *compiler) exclusions() {
+	byID := map[string]*calculator.Benefit{}
+	for _, b := range c.p.Benefits {
+		byID[b.ID] = b
+	}
+	adjusted := map[string]bool{} // benefits whose persons an overlap adjusts
+	for _, x := range c.p.Exclusions {
+		l := c.excl[x]
+		if x.Overlap != "" {
+			for i, id := range x.Benefits {
+				if adjusted[id] {
+					c.errs.Add(l.f.at(l.path+".benefits["+strconv.Itoa(i)+"]"), "福利 %s 已在另一条按人数调整（overlap）的互斥规则中：每项福利只能有一条", id)
+				}
+				adjusted[id] = true
+			}
+		}
+		if len(x.Benefits) < 2 {
+			c.errs.Add(l.f.at(l.path+".benefits"), "互斥规则至少需要两项福利")
+		}
+		for i, id := range x.Benefits {
+			at := l.f.at(l.path + ".benefits[" + strconv.Itoa(i) + "]")
+			b := byID[id]
+			switch {
+			case b == nil:
+				c.errs.Add(at, "未知的福利 %s", id)
+			case x.Overlap != "" && b.Form != calculator.FormPerPerson:
+				c.errs.Add(at, "按人数调整（overlap）要求福利 %s 按人计算（per_person + persons）", id)
+			}
+		}
+		if x.Overlap == "" {
+			continue
+		}
+		at := l.f.at(l.path + ".overlap")
+		q := c.questions[x.Overlap]
+		switch {
+		case len(x.Benefits) != 2:
+			c.errs.Add(at, "按人数调整的互斥规则（overlap）只能涉及两项福利")
+		case q == nil:
+			c.errs.Add(at, "未声明的问题 %s", x.Overlap)
+		case q.Type != calculator.TypeNumber:
+			c.errs.Add(at, "overlap 问题 %s 必须是数字题（同时符合两项的人数）", x.Overlap)
+		}
+	}
+}
+
+// audienceOfQuestions: a benefit shown to an audience must only depend on
+// questions asked to that audience, or it could never be decided there.
+func (c *compiler) audienceOfQuestions() {
+	for _, b := range c.p.Benefits {
+		for _, f := range formulasOf(b) {
+			l := c.formulas[f]
+			walk(f.Root, func(e *calculator.Expr) {
+				if e.Op != calculator.OpQuestion {
+					return
+				}
+				q := c.questions[e.Name]
+				if q == nil {
+					return
+				}
+				for _, a := range b.Audience {
+					if !contains(q.Audience, a) {
+						c.errs.Add(l.f.valueAt(l.path, e.Pos, f.Src), "问题 %s 不向“%s”提问，但福利 %s 面向“%s”：请把 %s 加入该问题的 audience", q.ID, a, b.ID, a, a)
+					}
+				}
+			})
+		}
+	}
+}
+
+func formulasOf(b *calculator.Benefit) []*calculator.Formula {
+	var out []*calculator.Formula
+	for _, cr := range b.Criteria {
+		if cr.Expr != nil {
+			out = append(out, cr.Expr)
+		}
+	}
+	for _, f := range []*calculator.Formula{b.Amount, b.PerPerson, b.Persons, b.AmountMin, b.AmountMax, b.TermMonths, b.Cap} {
+		if f != nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func walk(e *calculator.Expr, fn func(*calculator.Expr)) {
+	if e == nil {
+		return
+	}
+	fn(e)
+	for _, a := range e.Args {
+		walk(a, fn)
+	}
+}

@@ -1,0 +1,60 @@
+// Package compile turns the calculator's content (questions.toml and
+// rules/*.toml) into a calculator.Program, reporting every error at once as
+// file:line:col. It runs in the generator only: it may use go/parser and
+// the TOML decoder, which the wasm must not carry.
+//
+//	Compile(src Sources) (*calculator.Program, diag.List)
+//	RunExamples(p *calculator.Program, rules []File) diag.List
+//
+// TOML is strict: an unknown key, a missing required key or a value of the
+// wrong type is an error at that key. Numbers may be written as strings
+// ("5.5") or bare (5.5); dates as TOML dates (2023-12-31).
+//
+// # questions.toml
+//
+//	notice = "…"                 # optional; the estimate notice shown with results
+//	[[questions]]
+//	id = "staff"                 # ASCII identifier (not a Go keyword, not starting with _)
+//	audience = ["enterprises"]   # required, known audience ids
+//	type = "number"              # bool | number | choice
+//	label = "…？"                 # the question
+//	short = "参保职工人数"          # optional short name for calculations ("见习人数 3人")
+//	help = "…"                   # optional
+//	unit = "人"                  # number only, optional
+//	min = 0                      # number only, optional, inclusive
+//	max = 100                    # number only, optional, inclusive
+//	integer = true               # number only
+//	options = [ { value = "large", label = "大型企业" }, … ]   # choice only, ≥ 2
+//
+// # rules/*.toml
+//
+//	measure = "m1"               # required, a known measure id
+//	[[params]]                   # id, label, unit?, values (required, dates increasing)
+//	values = [ { from = 2023-01-01, value = "30", cite = "…" } ]
+//	[[brackets]]                 # id, label, unit?, cite, rows; called as id(x)
+//	rows = [ { below = "50", value = "1000" }, { from = "50", value = "1200" } ]
+//	[[benefits]]                 # id (site-unique), name, audience, kind (grant|loan|service),
+//	                             # fund?, departments, valid_from?, valid_until?, unit (unless service),
+//	                             # one amount form, cap?, notes? = [ { text, cite? } ]
+//	[[benefits.criteria]]        # label, expr (bool), cite — at least one per benefit
+//	[[exclusions]]               # benefits, overlap? (number question), label, cite
+//	[[examples]]                 # name, date, audience?, answers = { … },
+//	                             # expect = [ { benefit, status?, amount?, amount_min?, amount_max?,
+//	                             #              term_months?, missing? } ] — at least one per benefit
+//
+// Amount forms (exactly one; expressions are strings): amount = "…";
+// per_person = "…" with persons = "…"; amount_max = "…" (最高); amount_min
+// and amount_max (range); kind = "loan" with amount_max and optional
+// term_max_months; kind = "service" with none.
+//
+// Expressions use Go syntax: question ids, param and bracket ids of the
+// same measure (or "m8.absorb" for another measure's), decimal numbers,
+// "option" strings, true/false, && || ! == != < <= > >= + - * /,
+// parentheses, min(a, b, …), max(a, b, …), if(cond, a, b), in(x, "a", …),
+// and bracket calls stipend(x). They are type-checked: bool, number and
+// choice do not mix, and a choice compares only with its own options.
+//
+// Every cite must occur in the source document after removing whitespace
+// and folding full-width ASCII to half-width (〔〕 and 。、 stay as they are);
+// an error says how many characters matched. Every fund must occur too.
+package compile

@@ -1,0 +1,3 @@
+module wasmfixture
+
+go 1.26

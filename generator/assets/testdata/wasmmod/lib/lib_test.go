@@ -1,0 +1,9 @@
+package lib
+
+import "testing"
+
+func TestGreeting(t *testing.T) {
+	if Greeting() == "" {
+		t.Fatal("empty")
+	}
+}

@@ -1,0 +1,414 @@
+// Package load reads a content folder: TOML settings and Markdown files with
+// TOML front matter. Decoding is strict (an unknown key is an error) and every
+// value keeps its file position, so later stages can say where a problem is.
+// Load reports syntax and schema errors; references between files are checked
+// by the model stage.
+package load
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"policyguide/calculator/diag"
+)
+
+// Content is everything read from a content folder.
+type Content struct {
+	Dir         string // as given, e.g. "content"
+	Site        SiteFile
+	Document    DocumentFile
+	Source      File // the source document text
+	Measures    []MeasureFile
+	Departments DepartmentsFile
+	Pages       []PageFile
+	Questions   *File  // calculator/questions.toml, nil if absent
+	Rules       []File // rules/*.toml in name order
+}
+
+// File is a content file's name (for errors) and bytes.
+type File struct {
+	Name string // path for messages, e.g. "content/rules/m01.toml"
+	Data []byte
+}
+
+// Keys maps TOML key paths to positions (see diag.TOMLPositions).
+type Keys map[string]diag.Pos
+
+// At returns the position of key, or the file position when unknown.
+func (k Keys) At(file, key string) diag.Pos {
+	if p, ok := k[key]; ok {
+		return p
+	}
+	return diag.Pos{File: file, Line: 1, Col: 1}
+}
+
+// SiteFile is site.toml.
+type SiteFile struct {
+	Name        string
+	Keys        Keys
+	Title       string     `toml:"title"`
+	Description string     `toml:"description"`
+	BaseURL     string     `toml:"base_url"`
+	Language    string     `toml:"language"`
+	Theme       string     `toml:"theme"`
+	Org         string     `toml:"org"`
+	Updated     time.Time  `toml:"updated"`
+	Footer      string     `toml:"footer"`
+	Menus       []Menu     `toml:"menus"`
+	Categories  []Category `toml:"categories"`
+	Audiences   []Audience `toml:"audiences"`
+	Calculator  struct {
+		Title string `toml:"title"`
+		Intro string `toml:"intro"`
+	} `toml:"calculator"`
+}
+
+// Menu is a [[menus]] entry.
+type Menu struct {
+	Name string `toml:"name"`
+	URL  string `toml:"url"`
+}
+
+// Category is a [[categories]] entry.
+type Category struct {
+	ID     string `toml:"id"`
+	Number string `toml:"number"`
+	Name   string `toml:"name"`
+}
+
+// Audience is an [[audiences]] entry.
+type Audience struct {
+	ID    string `toml:"id"`
+	Name  string `toml:"name"`
+	Entry string `toml:"entry"`
+	Intro string `toml:"intro"`
+}
+
+// MeasureFile is one measure: front matter and Markdown body.
+type MeasureFile struct {
+	Name       string
+	Keys       Keys
+	Body       []byte
+	BodyLine   int       // file line where Body starts
+	ID         string    `toml:"id"`
+	Order      int       `toml:"order"`
+	Label      string    `toml:"label"`
+	Title      string    `toml:"title"`
+	Summary    string    `toml:"summary"`
+	Category   string    `toml:"category"`
+	Lead       []string  `toml:"lead"`
+	Partners   []string  `toml:"partners"`
+	Duty       string    `toml:"duty"`
+	Audiences  []string  `toml:"audiences"`
+	ValidUntil time.Time `toml:"valid_until"`
+	ValidNote  string    `toml:"valid_note"`
+	Funds      []string  `toml:"funds"`
+	Paragraph  string    `toml:"paragraph"`
+}
+
+// DepartmentsFile is departments.toml.
+type DepartmentsFile struct {
+	Name        string
+	Keys        Keys
+	Departments []Department `toml:"departments"`
+}
+
+// Department is a [[departments]] entry.
+type Department struct {
+	ID   string `toml:"id"`
+	Name string `toml:"name"`
+}
+
+// DocumentFile is document.md: the metadata of the source document.
+type DocumentFile struct {
+	Name     string
+	Keys     Keys
+	Body     []byte
+	BodyLine int
+	Title    string    `toml:"title"`
+	Issuer   string    `toml:"issuer"`
+	Number   string    `toml:"number"`
+	Date     time.Time `toml:"date"`
+	Validity string    `toml:"validity"`
+	Source   string    `toml:"source"`
+	DropFrom string    `toml:"drop_from"`
+}
+
+// PageFile is a free page under pages/.
+type PageFile struct {
+	Name     string
+	Keys     Keys
+	Body     []byte
+	BodyLine int
+	ID       string `toml:"id"`
+	Title    string `toml:"title"`
+}
+
+// Load reads the content folder dir. It returns what it could read and every
+// error found; callers must not use Content when errors are present.
+func Load(dir string) (*Content, diag.List) {
+	c := &Content{Dir: dir}
+	var errs diag.List
+	name := func(rel string) string { return filepath.ToSlash(filepath.Join(dir, rel)) }
+
+	// site.toml
+	if data, ok := read(name("site.toml"), &errs); ok {
+		c.Site.Name = name("site.toml")
+		c.Site.Keys = decode(data, c.Site.Name, 1, &c.Site, &errs)
+		req(&errs, c.Site.Name, c.Site.Keys, "", map[string]bool{
+			"title": c.Site.Title != "", "base_url": c.Site.BaseURL != "", "language": c.Site.Language != "",
+		})
+		for i, cat := range c.Site.Categories {
+			req(&errs, c.Site.Name, c.Site.Keys, "categories["+strconv.Itoa(i)+"]", map[string]bool{"id": cat.ID != "", "name": cat.Name != ""})
+		}
+		for i, a := range c.Site.Audiences {
+			req(&errs, c.Site.Name, c.Site.Keys, "audiences["+strconv.Itoa(i)+"]", map[string]bool{"id": a.ID != "", "name": a.Name != "", "entry": a.Entry != ""})
+		}
+		for i, m := range c.Site.Menus {
+			req(&errs, c.Site.Name, c.Site.Keys, "menus["+strconv.Itoa(i)+"]", map[string]bool{"name": m.Name != "", "url": m.URL != ""})
+		}
+	}
+
+	// departments.toml
+	if data, ok := read(name("departments.toml"), &errs); ok {
+		c.Departments.Name = name("departments.toml")
+		c.Departments.Keys = decode(data, c.Departments.Name, 1, &c.Departments, &errs)
+		for i, d := range c.Departments.Departments {
+			req(&errs, c.Departments.Name, c.Departments.Keys, "departments["+strconv.Itoa(i)+"]", map[string]bool{"id": d.ID != "", "name": d.Name != ""})
+		}
+	}
+
+	// document.md and its source text
+	if data, ok := read(name("document.md"), &errs); ok {
+		d := &c.Document
+		d.Name = name("document.md")
+		d.Keys, d.Body, d.BodyLine = frontMatter(data, d.Name, d, &errs)
+		req(&errs, d.Name, d.Keys, "", map[string]bool{
+			"title": d.Title != "", "issuer": d.Issuer != "", "number": d.Number != "",
+			"date": !d.Date.IsZero(), "source": d.Source != "",
+		})
+		if d.Source != "" {
+			src := name(d.Source)
+			if strings.Contains(d.Source, "..") || path.IsAbs(d.Source) {
+				errs.Add(d.Keys.At(d.Name, "source"), "source must be a path inside the content folder, got %q", d.Source)
+			} else if data, err := os.ReadFile(filepath.FromSlash(src)); err != nil {
+				errs.Add(d.Keys.At(d.Name, "source"), "cannot read source document %s", src)
+			} else {
+				c.Source = File{Name: src, Data: data}
+			}
+		}
+	}
+
+	// measures/*.md
+	for _, f := range list(dir, "measures", ".md", &errs) {
+		data, ok := read(name(f), &errs)
+		if !ok {
+			continue
+		}
+		m := MeasureFile{Name: name(f)}
+		m.Keys, m.Body, m.BodyLine = frontMatter(data, m.Name, &m, &errs)
+		req(&errs, m.Name, m.Keys, "", map[string]bool{
+			"id": m.ID != "", "order": m.Order != 0, "label": m.Label != "", "title": m.Title != "",
+			"summary": m.Summary != "", "category": m.Category != "", "audiences": len(m.Audiences) > 0,
+			"paragraph": m.Paragraph != "",
+		})
+		if m.ValidUntil.IsZero() && m.ValidNote == "" && len(m.Keys) > 0 {
+			errs.Add(diag.Pos{File: m.Name, Line: 1, Col: 1}, "missing valid_until or valid_note: say when the measure ends, or that the document gives no end date")
+		}
+		m.ValidUntil = day(m.ValidUntil)
+		c.Measures = append(c.Measures, m)
+	}
+
+	// pages/*.md (optional folder)
+	if _, err := os.Stat(filepath.Join(dir, "pages")); err == nil {
+		for _, f := range list(dir, "pages", ".md", &errs) {
+			data, ok := read(name(f), &errs)
+			if !ok {
+				continue
+			}
+			p := PageFile{Name: name(f)}
+			p.Keys, p.Body, p.BodyLine = frontMatter(data, p.Name, &p, &errs)
+			req(&errs, p.Name, p.Keys, "", map[string]bool{"id": p.ID != "", "title": p.Title != ""})
+			c.Pages = append(c.Pages, p)
+		}
+	}
+
+	// calculator questions and rules (optional: a site without a calculator)
+	if data, err := os.ReadFile(filepath.Join(dir, "calculator", "questions.toml")); err == nil {
+		c.Questions = &File{Name: name("calculator/questions.toml"), Data: data}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "rules")); err == nil {
+		for _, f := range list(dir, "rules", ".toml", &errs) {
+			if data, ok := read(name(f), &errs); ok {
+				c.Rules = append(c.Rules, File{Name: name(f), Data: data})
+			}
+		}
+	}
+	c.Site.Updated = day(c.Site.Updated)
+	c.Document.Date = day(c.Document.Date)
+	return c, errs
+}
+
+// day drops the time of day and zone of a TOML local date.
+func day(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+func read(file string, errs *diag.List) ([]byte, bool) {
+	data, err := os.ReadFile(filepath.FromSlash(file))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			errs.Add(diag.Pos{File: file}, "file is missing")
+		} else {
+			errs.Add(diag.Pos{File: file}, "cannot read: %v", err)
+		}
+		return nil, false
+	}
+	return data, true
+}
+
+// list returns the files of a sub-folder with the given extension, sorted.
+func list(dir, sub, ext string, errs *diag.List) []string {
+	entries, err := os.ReadDir(filepath.Join(dir, sub))
+	if err != nil {
+		errs.Add(diag.Pos{File: filepath.ToSlash(filepath.Join(dir, sub))}, "folder is missing")
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ext) && !strings.HasPrefix(e.Name(), ".") {
+			out = append(out, sub+"/"+e.Name())
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// req reports every required key that is missing or empty.
+func req(errs *diag.List, file string, keys Keys, prefix string, present map[string]bool) {
+	if len(keys) == 0 { // the file did not decode; its syntax error is reported already
+		return
+	}
+	names := make([]string, 0, len(present))
+	for k := range present {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if present[k] {
+			continue
+		}
+		pos := diag.Pos{File: file, Line: 1, Col: 1}
+		if prefix != "" {
+			pos = keys.At(file, prefix)
+		}
+		if p, ok := keys[strings.TrimPrefix(prefix+"."+k, ".")]; ok {
+			errs.Add(p, "%s must not be empty", k)
+			continue
+		}
+		where := ""
+		if prefix != "" {
+			where = " in " + prefix
+		}
+		errs.Add(pos, "missing required field %q%s", k, where)
+	}
+}
+
+var fence = []byte("+++")
+
+// frontMatter splits "+++\nTOML\n+++\nbody" and decodes the TOML into v.
+func frontMatter(data []byte, file string, v any, errs *diag.List) (Keys, []byte, int) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	if len(lines) == 0 || !bytes.Equal(bytes.TrimRight(lines[0], "\r\n"), fence) {
+		errs.Add(diag.Pos{File: file, Line: 1, Col: 1}, "missing front matter: the file must start with a line \"+++\"")
+		return nil, nil, 1
+	}
+	off := len(lines[0])
+	for i := 1; i < len(lines); i++ {
+		if bytes.Equal(bytes.TrimRight(lines[i], "\r\n"), fence) {
+			fm := data[len(lines[0]):off]
+			keys := decode(fm, file, 2, v, errs)
+			return keys, data[off+len(lines[i]):], i + 2
+		}
+		off += len(lines[i])
+	}
+	errs.Add(diag.Pos{File: file, Line: 1, Col: 1}, "front matter is not closed: add a line \"+++\" after it")
+	return nil, nil, 1
+}
+
+var lineRe = regexp.MustCompile(`line (\d+)`)
+var lastKeyRe = regexp.MustCompile(`\(last key "([^"]*)"\): `)
+
+// decode decodes TOML strictly into v. firstLine is the file line of data[0].
+// It returns the key positions, or nil when the TOML did not parse.
+func decode(data []byte, file string, firstLine int, v any, errs *diag.List) Keys {
+	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(v)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			msg := pe.Message
+			if strings.Contains(msg, "parsing time") {
+				msg = "bad date: write a TOML date such as 2023-12-31, without quotes"
+			}
+			if pe.LastKey != "" && !strings.Contains(msg, pe.LastKey) {
+				msg = pe.LastKey + ": " + msg
+			}
+			errs.Add(diag.Pos{File: file, Line: pe.Position.Line + firstLine - 1, Col: pe.Position.Col}, "invalid TOML: %s", msg)
+			return nil
+		}
+		// A type mismatch ("incompatible types") names the line of its key.
+		pos := diag.Pos{File: file, Line: firstLine, Col: 1}
+		msg := strings.TrimPrefix(err.Error(), "toml: ")
+		if m := lineRe.FindStringSubmatch(msg); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			pos.Line = n + firstLine - 1
+			msg = strings.TrimSpace(strings.Replace(msg, m[0], "", 1))
+		}
+		if m := lastKeyRe.FindStringSubmatch(msg); m != nil {
+			msg = m[1] + ": " + strings.Replace(msg, m[0], "", 1)
+		}
+		errs.Add(pos, "wrong type of value: %s", msg)
+		return nil
+	}
+	keys := Keys(diag.TOMLPositions(data, file, firstLine))
+	for _, k := range md.Undecoded() {
+		for _, pos := range findKey(keys, file, k) {
+			errs.Add(pos, "unknown key %q", k[len(k)-1])
+		}
+	}
+	return keys
+}
+
+// findKey finds every position of a metadata key (which has no array
+// indexes) by matching the indexed paths the scanner recorded.
+func findKey(keys Keys, file string, k toml.Key) []diag.Pos {
+	want := k.String()
+	var out []diag.Pos
+	for p, pos := range keys {
+		if stripIndexes(p) == want {
+			out = append(out, pos)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, diag.Pos{File: file, Line: 1, Col: 1})
+	}
+	return out
+}
+
+var indexRe = regexp.MustCompile(`\[\d+\]`)
+
+func stripIndexes(p string) string { return indexRe.ReplaceAllString(p, "") }

@@ -1,0 +1,260 @@
+// Package model turns loaded content into the site model: it resolves every
+// reference between files (category, audience, department, source paragraph),
+// converts Markdown, and reports each broken reference at its key.
+package model
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"policyguide/calculator/diag"
+	"policyguide/generator/load"
+	"policyguide/generator/markdown"
+	"policyguide/generator/site"
+)
+
+// Links are the internal links found in one page, to be checked once every
+// page and anchor is known.
+type Links struct {
+	Page  string // URL of the page the links are on
+	Links []markdown.Link
+}
+
+// Result is the model and what the validation stage still needs.
+type Result struct {
+	Site  *site.Site
+	Links []Links
+	// Anchors maps each page URL to the ids its Markdown body defines.
+	Anchors map[string][]string
+}
+
+var idRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Build resolves content into a site. day is the build's reference date.
+func Build(c *load.Content, md *markdown.Markdown, day time.Time) (*Result, diag.List) {
+	var errs diag.List
+	sf := c.Site
+	s := &site.Site{
+		Title: sf.Title, Description: sf.Description, BaseURL: strings.TrimRight(sf.BaseURL, "/"),
+		Language: sf.Language, Org: sf.Org, Footer: sf.Footer, BuildDate: day, Updated: sf.Updated,
+	}
+	if s.Updated.IsZero() {
+		s.Updated = c.Document.Date
+	}
+	if !strings.HasPrefix(sf.BaseURL, "https://") && !strings.HasPrefix(sf.BaseURL, "http://") && sf.BaseURL != "" {
+		errs.Add(sf.Keys.At(sf.Name, "base_url"), "base_url must be an absolute http(s) URL, got %q", sf.BaseURL)
+	}
+	res := &Result{Site: s, Anchors: map[string][]string{}}
+	menuLinks := Links{Page: "/"}
+	for i, m := range sf.Menus {
+		s.Menus = append(s.Menus, site.MenuItem{Name: m.Name, URL: m.URL})
+		menuLinks.Links = append(menuLinks.Links, markdown.Link{Dest: m.URL, Pos: sf.Keys.At(sf.Name, key("menus", i, "url"))})
+	}
+	res.Links = append(res.Links, menuLinks)
+
+	cats := map[string]*site.Category{}
+	for i, cf := range sf.Categories {
+		checkID(&errs, sf.Keys.At(sf.Name, key("categories", i, "id")), cf.ID, "category", cats)
+		cat := &site.Category{ID: cf.ID, Number: cf.Number, Name: cf.Name}
+		cats[cf.ID] = cat
+		s.Categories = append(s.Categories, cat)
+	}
+	auds := map[string]*site.Audience{}
+	for i, af := range sf.Audiences {
+		checkID(&errs, sf.Keys.At(sf.Name, key("audiences", i, "id")), af.ID, "audience", auds)
+		a := &site.Audience{ID: af.ID, Name: af.Name, Entry: af.Entry, Intro: af.Intro}
+		auds[af.ID] = a
+		s.Audiences = append(s.Audiences, a)
+	}
+	deps := map[string]*site.Department{}   // by name, as measures cite them
+	depIDs := map[string]*site.Department{} // by id, for duplicate checks
+	df := c.Departments
+	for i, d := range df.Departments {
+		checkID(&errs, df.Keys.At(df.Name, key("departments", i, "id")), d.ID, "department", depIDs)
+		if _, dup := deps[d.Name]; dup {
+			errs.Add(df.Keys.At(df.Name, key("departments", i, "name")), "duplicate department name %q", d.Name)
+		}
+		dep := &site.Department{ID: d.ID, Name: d.Name}
+		deps[d.Name], depIDs[d.ID] = dep, dep
+		s.Departments = append(s.Departments, dep)
+	}
+
+	s.Document = document(c, &errs)
+	paras := map[string]*site.Paragraph{}
+	for _, p := range s.Document.Paragraphs {
+		paras[p.Anchor] = p
+	}
+
+	// Measures: resolve references first, convert Markdown in parallel after.
+	ids := map[string]*site.Measure{}
+	orders := map[int]string{}
+	for _, mf := range c.Measures {
+		if len(mf.Keys) == 0 {
+			continue // did not decode; reported by load
+		}
+		at := func(k string) diag.Pos { return mf.Keys.At(mf.Name, k) }
+		m := &site.Measure{
+			ID: mf.ID, Order: mf.Order, Label: mf.Label, Title: mf.Title, Summary: mf.Summary,
+			Duty: mf.Duty, ValidUntil: mf.ValidUntil, ValidNote: mf.ValidNote, Funds: mf.Funds, File: mf.Name,
+		}
+		checkID(&errs, at("id"), mf.ID, "measure", ids)
+		ids[mf.ID] = m
+		if prev, dup := orders[mf.Order]; dup {
+			errs.Add(at("order"), "duplicate measure number %d: measure %q has it already", mf.Order, prev)
+		}
+		orders[mf.Order] = mf.ID
+		if cat, ok := cats[mf.Category]; ok {
+			m.Category = cat
+			cat.Measures = append(cat.Measures, m)
+		} else if mf.Category != "" {
+			errs.Add(at("category"), "unknown category %q (declared in %s: %s)", mf.Category, sf.Name, known(cats))
+		}
+		for i, a := range mf.Audiences {
+			if aud, ok := auds[a]; ok {
+				m.Audiences = append(m.Audiences, aud)
+				aud.Measures = append(aud.Measures, m)
+			} else {
+				errs.Add(at(key("audiences", i, "")), "unknown audience %q (declared in %s: %s)", a, sf.Name, known(auds))
+			}
+		}
+		for i, name := range mf.Lead {
+			if d, ok := deps[name]; ok {
+				m.Lead = append(m.Lead, d)
+				d.Lead = append(d.Lead, m)
+			} else {
+				errs.Add(at(key("lead", i, "")), "unknown department %q: add it to %s", name, df.Name)
+			}
+		}
+		for i, name := range mf.Partners {
+			if d, ok := deps[name]; ok {
+				m.Partners = append(m.Partners, d)
+				d.Partner = append(d.Partner, m)
+			} else {
+				errs.Add(at(key("partners", i, "")), "unknown department %q: add it to %s", name, df.Name)
+			}
+		}
+		if p, ok := paras[mf.Paragraph]; ok {
+			m.Paragraph = p
+			p.Measure = m
+		} else if mf.Paragraph != "" {
+			errs.Add(at("paragraph"), "paragraph %q is not in the source document (anchors are p1…p%d)", mf.Paragraph, len(s.Document.Paragraphs))
+		}
+		s.Measures = append(s.Measures, m)
+	}
+	sortMeasures(s)
+
+	// Pages
+	pageIDs := map[string]*site.Page{}
+	for _, pf := range c.Pages {
+		if len(pf.Keys) == 0 {
+			continue
+		}
+		checkID(&errs, pf.Keys.At(pf.Name, "id"), pf.ID, "page", pageIDs)
+		p := &site.Page{ID: pf.ID, Title: pf.Title, File: pf.Name}
+		pageIDs[pf.ID] = p
+		s.Pages = append(s.Pages, p)
+	}
+
+	// Markdown, in parallel: the only costly part of this stage.
+	type job struct {
+		src   []byte
+		file  string
+		line  int
+		page  string
+		apply func(markdown.Result)
+	}
+	var jobs []job
+	for _, mf := range c.Measures {
+		if m := ids[mf.ID]; m != nil && m.File == mf.Name {
+			jobs = append(jobs, job{mf.Body, mf.Name, mf.BodyLine, m.URL(), func(r markdown.Result) { m.Body, m.TOC = r.HTML, r.TOC }})
+		}
+	}
+	for _, pf := range c.Pages {
+		if p := pageIDs[pf.ID]; p != nil && p.File == pf.Name {
+			jobs = append(jobs, job{pf.Body, pf.Name, pf.BodyLine, p.URL(), func(r markdown.Result) { p.Body, p.TOC = r.HTML, r.TOC }})
+		}
+	}
+	if len(c.Document.Body) > 0 {
+		d := s.Document
+		jobs = append(jobs, job{c.Document.Body, c.Document.Name, c.Document.BodyLine, "/document/", func(r markdown.Result) { d.Intro = r.HTML }})
+	}
+	results := make([]markdown.Result, len(jobs))
+	jobErrs := make([]diag.List, len(jobs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, workers())
+	for i := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer func() { <-sem; wg.Done() }()
+			results[i], jobErrs[i] = md.Convert(jobs[i].src, jobs[i].file, jobs[i].line)
+		}(i)
+	}
+	wg.Wait()
+	for i, j := range jobs {
+		j.apply(results[i])
+		errs.Merge(jobErrs[i])
+		res.Links = append(res.Links, Links{Page: j.page, Links: results[i].Links})
+		res.Anchors[j.page] = append(res.Anchors[j.page], results[i].IDs...)
+	}
+	return res, errs
+}
+
+func sortMeasures(s *site.Site) {
+	byOrder := func(ms []*site.Measure) {
+		sort.SliceStable(ms, func(i, j int) bool { return ms[i].Order < ms[j].Order })
+	}
+	byOrder(s.Measures)
+	for _, c := range s.Categories {
+		byOrder(c.Measures)
+	}
+	for _, a := range s.Audiences {
+		byOrder(a.Measures)
+	}
+	for _, d := range s.Departments {
+		byOrder(d.Lead)
+		byOrder(d.Partner)
+	}
+}
+
+// key builds a TOML key path like "categories[2].id" or "lead[0]".
+func key(list string, i int, field string) string {
+	k := list + "[" + strconv.Itoa(i) + "]"
+	if field != "" {
+		k += "." + field
+	}
+	return k
+}
+
+func checkID[T any](errs *diag.List, pos diag.Pos, id, what string, seen map[string]T) {
+	if id == "" {
+		return // reported as a missing field by load
+	}
+	if !idRe.MatchString(id) {
+		errs.Add(pos, "%s id %q must be short lower-case ASCII (a-z, 0-9, -): it is used in URLs", what, id)
+	}
+	if _, dup := seen[id]; dup {
+		errs.Add(pos, "duplicate %s id %q", what, id)
+	}
+}
+
+func known[T any](m map[string]T) string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return strings.Join(ks, ", ")
+}
+
+func workers() int {
+	n := 4
+	if p := runtimeProcs(); p > n {
+		n = p
+	}
+	return n
+}

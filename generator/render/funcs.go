@@ -1,0 +1,93 @@
+package render
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	htmpl "html/template"
+	"strings"
+	"time"
+
+	"policyguide/generator/site"
+)
+
+// funcs are the template functions, shared by the HTML and text templates:
+//
+//	date t            "2023年12月31日" (zero time: "")
+//	isoDate t         "2023-12-31"
+//	rfc3339 t         "2023-12-31T00:00:00Z" (Atom)
+//	absURL "/x/"      BaseURL + "/x/" (canonical, Open Graph, sitemap, feed)
+//	relURL "x/"       "/x/": a site-relative URL; render rewrites it relative to the page
+//	asset "main.css"  the hashed URL of a theme asset, "" if the build has none
+//	expired m         whether measure m expired before the build date
+//	locale "zh-CN"    "zh_CN" (og:locale)
+//	prose html        Markdown HTML with every table wrapped to scroll sideways
+//	xml s             s escaped for XML text and attributes
+//	deptNames ds      department names joined with "、"
+//	len / add / sub   small arithmetic for counts and positions
+func funcs(s *site.Site, a site.Assets) map[string]any {
+	return map[string]any{
+		"date":    chineseDate,
+		"isoDate": func(t time.Time) string { return t.Format("2006-01-02") },
+		"rfc3339": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"absURL":  func(u string) string { return s.BaseURL + relURL(u) },
+		"relURL":  relURL,
+		"asset":   func(name string) string { return a[name] },
+		"expired": func(m *site.Measure) bool { return m.Expired(s.BuildDate) },
+		"locale":  func(lang string) string { return strings.ReplaceAll(lang, "-", "_") },
+		"prose":   prose,
+		"xml":     xmlEscape,
+		"deptNames": func(ds []*site.Department) string {
+			names := make([]string, len(ds))
+			for i, d := range ds {
+				names[i] = d.Name
+			}
+			return strings.Join(names, "、")
+		},
+		"audienceName": func(id string) string {
+			for _, a := range s.Audiences {
+				if a.ID == id {
+					return a.Name
+				}
+			}
+			return id
+		},
+		"add": func(a, b int) int { return a + b },
+		"sub": func(a, b int) int { return a - b },
+	}
+}
+
+// chineseDate formats a date the way Chinese documents do: 2023年12月31日.
+func chineseDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
+}
+
+// relURL makes u site-relative ("/x/"); absolute URLs pass through.
+func relURL(u string) string {
+	if strings.Contains(u, "://") || strings.HasPrefix(u, "/") || strings.HasPrefix(u, "#") {
+		return u
+	}
+	return "/" + u
+}
+
+// prose wraps Markdown tables in a focusable region that scrolls sideways on
+// a narrow screen, keeping the table's own semantics (display:block on the
+// table itself would drop them in some screen readers).
+func prose(h htmpl.HTML) htmpl.HTML {
+	if !strings.Contains(string(h), "<table") {
+		return h
+	}
+	r := strings.NewReplacer(
+		"<table>", `<div class="table-wrap" role="region" aria-label="表格（可左右滑动）" tabindex="0"><table>`,
+		"</table>", "</table></div>")
+	return htmpl.HTML(r.Replace(string(h)))
+}
+
+func xmlEscape(s string) string {
+	var b bytes.Buffer
+	_ = xml.EscapeText(&b, []byte(s)) // never fails on a bytes.Buffer
+	return b.String()
+}

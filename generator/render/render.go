@@ -1,0 +1,477 @@
+// Package render turns the site model into pages with the theme's templates.
+//
+// Templates are parsed once per Render call; pages are executed in parallel
+// by a pool of runtime.GOMAXPROCS(0) goroutines, and the result is the same
+// bytes for the same input (nothing depends on map order or the clock).
+//
+// URLs: templates and Markdown bodies write site-relative URLs ("/measures/m1/",
+// the model's URL() methods). After a page is executed, every such URL in an
+// href, src or data-* hook attribute is rewritten relative to the page
+// ("../../measures/m1/"), so the site works at any path of any host (the
+// example base_url has a path) and from a local preview alike. 404.html, which
+// a host serves at any path, gets the base URL's path instead. Canonical and
+// Open Graph URLs, the sitemap and the feed use absolute BaseURL-based URLs.
+package render
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	htmpl "html/template"
+	"io/fs"
+	"net/url"
+	"path"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	ttmpl "text/template"
+
+	"policyguide/generator/site"
+)
+
+// Options changes how pages are rendered.
+type Options struct {
+	// LiveReload sets data-livereload="/__livereload" on every page's <html>;
+	// the theme's main.js then listens there (EventSource) for serve's
+	// "reload" and "error:<text>" messages.
+	LiveReload bool
+}
+
+// LiveReloadPath is the endpoint pages connect to when Options.LiveReload is set.
+const LiveReloadPath = "/__livereload"
+
+// Crumb is one step of a page's breadcrumb trail.
+type Crumb struct {
+	Name string
+	URL  string // site-relative
+}
+
+// QuestionGroup is the calculator's questions for one audience, listed on the
+// calculator page so they can be read without JavaScript.
+type QuestionGroup struct {
+	Audience  *site.Audience // nil for questions asked of everyone
+	Questions []site.Question
+}
+
+// Page is the data every HTML template receives. Fields that do not apply
+// to a page kind are nil or empty.
+type Page struct {
+	Site       *site.Site
+	Assets     site.Assets
+	Kind       string // home, measure, measures, category, categories, department, departments, audience, audiences, document, page, calculator, 404
+	URL        string // site-relative URL of the page, e.g. "/measures/m1/"
+	Title      string // the page's <h1>; <title> adds the site title
+	Desc       string // meta description and og:description
+	OGType     string // "website" or "article"
+	Crumbs     []Crumb
+	LiveReload bool
+
+	Measure    *site.Measure
+	Prev, Next *site.Measure // neighbours in document order (measure pages)
+	Category   *site.Category
+	Department *site.Department
+	Audience   *site.Audience
+	Page       *site.Page
+
+	// Expiry status as of Site.BuildDate (home page and measure index).
+	Expired []*site.Measure // validity ended before the build date
+	Running []*site.Measure // with an end date not yet reached
+	Open    []*site.Measure // the document gives no end date
+
+	Questions []QuestionGroup // calculator page
+}
+
+// Current is the aria-current value of a menu link to u on this page:
+// "page" on the page itself, "true" inside its section, else "".
+func (p *Page) Current(u string) string {
+	switch {
+	case u == p.URL:
+		return "page"
+	case u != "/" && strings.HasSuffix(u, "/") && strings.HasPrefix(p.URL, u):
+		return "true"
+	}
+	return ""
+}
+
+// FullTitle is the <title>: the page title then the site title.
+func (p *Page) FullTitle() string {
+	if p.Kind == "home" || p.Title == p.Site.Title {
+		return p.Site.Title
+	}
+	return p.Title + " - " + p.Site.Title
+}
+
+// job is one output file to render.
+type job struct {
+	out     string // output path, e.g. "measures/m1/index.html"
+	page    *Page
+	tmpl    *htmpl.Template
+	sitemap bool
+}
+
+// htmlKinds are the page layouts a theme must provide (layouts/<kind>.html).
+var htmlKinds = []string{"home", "measure", "measures", "category", "categories", "department",
+	"departments", "audience", "audiences", "document", "page", "calculator", "404"}
+
+// reserved are the first path segments generated pages use; a free page may
+// not take one.
+var reserved = map[string]bool{"measures": true, "categories": true, "departments": true,
+	"audiences": true, "document": true, "calculator": true, "assets": true, "data": true}
+
+// Render renders every page of s with the theme's layouts and returns the
+// files by output path ("index.html", "measures/m1/index.html", "404.html",
+// "sitemap.xml", "robots.txt", "feed.xml", …), including the theme's
+// static/ files copied to the site root (e.g. "favicon.ico"). a maps asset
+// names ("main.css", "main.js", "calculator.js", "calculator.css") to their
+// hashed URLs; theme is the (possibly layered) theme file system.
+func Render(s *site.Site, a site.Assets, theme fs.FS, opt Options) (map[string][]byte, error) {
+	if s == nil || theme == nil {
+		return nil, errors.New("render: no site or no theme")
+	}
+	set, err := parse(s, a, theme)
+	if err != nil {
+		return nil, err
+	}
+	jobs, err := plan(s, a, set, opt)
+	if err != nil {
+		return nil, err
+	}
+
+	out := make([][]byte, len(jobs))
+	errs := make([]error, len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf bytes.Buffer
+			for i := range next {
+				buf.Reset()
+				j := jobs[i]
+				if err := j.tmpl.ExecuteTemplate(&buf, "base", j.page); err != nil {
+					errs[i] = fmt.Errorf("render %s: %w", j.out, err)
+					continue
+				}
+				out[i] = relativize(buf.Bytes(), prefix(s, j))
+			}
+		}()
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err // in job order: the same error text every run
+	}
+
+	files := make(map[string][]byte, len(jobs)+8)
+	var urls []string
+	for i, j := range jobs {
+		files[j.out] = out[i]
+		if j.sitemap {
+			urls = append(urls, j.page.URL)
+		}
+	}
+	if err := xmlFiles(s, set, urls, files); err != nil {
+		return nil, err
+	}
+	if err := staticFiles(theme, files); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+// templates holds the parsed theme: one HTML template per page kind (base
+// layout + partials + the kind's file) and the text templates.
+type templates struct {
+	html map[string]*htmpl.Template
+	text *ttmpl.Template
+}
+
+func parse(s *site.Site, a site.Assets, theme fs.FS) (*templates, error) {
+	fm := funcs(s, a)
+	base := htmpl.New("").Funcs(htmpl.FuncMap(fm))
+	src, err := fs.ReadFile(theme, "layouts/baseof.html")
+	if err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	if _, err := base.New("layouts/baseof.html").Parse(string(src)); err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	partials, err := fs.Glob(theme, "layouts/partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range partials { // sorted by fs.Glob
+		src, err := fs.ReadFile(theme, p)
+		if err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+		// Named "partials/x.html": {{template "partials/x.html" .}}
+		if _, err := base.New(strings.TrimPrefix(p, "layouts/")).Parse(string(src)); err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+	}
+	t := &templates{html: map[string]*htmpl.Template{}}
+	for _, k := range htmlKinds {
+		name := "layouts/" + k + ".html"
+		src, err := fs.ReadFile(theme, name)
+		if err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+		c, err := base.Clone() // each kind defines its own "main"
+		if err != nil {
+			return nil, err
+		}
+		if _, err := c.New(name).Parse(string(src)); err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+		t.html[k] = c
+	}
+	// XML and text files use text/template (html/template would mangle
+	// <?xml …?>); their templates escape with the "xml" func.
+	t.text = ttmpl.New("").Funcs(ttmpl.FuncMap(fm))
+	for _, name := range []string{"sitemap.xml", "feed.xml", "robots.txt"} {
+		src, err := fs.ReadFile(theme, "layouts/"+name)
+		if err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+		if _, err := t.text.New(name).Parse(string(src)); err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+	}
+	return t, nil
+}
+
+// plan lists every HTML page to render, in a fixed order (also the sitemap's).
+func plan(s *site.Site, a site.Assets, t *templates, opt Options) ([]job, error) {
+	var jobs []job
+	add := func(kind, url string, p *Page) {
+		p.Site, p.Assets, p.Kind, p.URL, p.LiveReload = s, a, kind, url, opt.LiveReload
+		if p.OGType == "" {
+			p.OGType = "website"
+		}
+		if p.Desc == "" {
+			p.Desc = s.Description
+		}
+		out := strings.TrimPrefix(url, "/") + "index.html"
+		if kind == "404" {
+			out = "404.html"
+		}
+		jobs = append(jobs, job{out: out, page: p, tmpl: t.html[kind], sitemap: kind != "404"})
+	}
+	home := Crumb{"首页", "/"}
+
+	p := &Page{Title: s.Title}
+	status(s, p)
+	add("home", "/", p)
+
+	p = &Page{Title: "全部措施", Crumbs: []Crumb{home, {"全部措施", "/measures/"}},
+		Desc: fmt.Sprintf("%s：全部%d项措施", s.Title, len(s.Measures))}
+	status(s, p)
+	add("measures", "/measures/", p)
+	for i, m := range s.Measures {
+		p := &Page{Title: m.Title, Desc: m.Summary, OGType: "article", Measure: m, Category: m.Category}
+		p.Crumbs = []Crumb{home, {"全部措施", "/measures/"}}
+		if m.Category != nil {
+			p.Crumbs = append(p.Crumbs, Crumb{m.Category.Name, m.Category.URL()})
+		}
+		p.Crumbs = append(p.Crumbs, Crumb{m.Label, m.URL()})
+		if i > 0 {
+			p.Prev = s.Measures[i-1]
+		}
+		if i+1 < len(s.Measures) {
+			p.Next = s.Measures[i+1]
+		}
+		add("measure", m.URL(), p)
+	}
+
+	catsCrumb := Crumb{"按类别", "/categories/"}
+	add("categories", "/categories/", &Page{Title: "按类别查看", Crumbs: []Crumb{home, catsCrumb}})
+	for _, c := range s.Categories {
+		add("category", c.URL(), &Page{Title: strings.TrimSpace(c.Number + c.Name), Category: c,
+			Desc:   fmt.Sprintf("%s%s：共%d项措施", c.Number, c.Name, len(c.Measures)),
+			Crumbs: []Crumb{home, catsCrumb, {c.Name, c.URL()}}})
+	}
+	audsCrumb := Crumb{"按身份", "/audiences/"}
+	add("audiences", "/audiences/", &Page{Title: "按身份查看", Crumbs: []Crumb{home, audsCrumb}})
+	for _, au := range s.Audiences {
+		add("audience", au.URL(), &Page{Title: "面向" + au.Name + "的措施", Audience: au, Desc: au.Intro,
+			Crumbs: []Crumb{home, audsCrumb, {au.Name, au.URL()}}})
+	}
+	depsCrumb := Crumb{"责任部门", "/departments/"}
+	add("departments", "/departments/", &Page{Title: "责任部门", Crumbs: []Crumb{home, depsCrumb}})
+	for _, d := range s.Departments {
+		add("department", d.URL(), &Page{Title: d.Name, Department: d,
+			Desc:   fmt.Sprintf("%s牵头的措施%d项，参与的措施%d项", d.Name, len(d.Lead), len(d.Partner)),
+			Crumbs: []Crumb{home, depsCrumb, {d.Name, d.URL()}}})
+	}
+	if d := s.Document; d != nil {
+		add("document", "/document/", &Page{Title: d.Title, OGType: "article",
+			Desc:   strings.TrimSpace(d.Number + " " + d.Title),
+			Crumbs: []Crumb{home, {"政策原文", "/document/"}}})
+	}
+	if c := s.Calculator; c != nil {
+		add("calculator", "/calculator/", &Page{Title: c.Title, Desc: c.Intro, Questions: questionGroups(s),
+			Crumbs: []Crumb{home, {c.Title, "/calculator/"}}})
+	}
+	for _, pg := range s.Pages {
+		if reserved[pg.ID] {
+			return nil, fmt.Errorf("%s: page id %q is taken by a generated section; choose another", pg.File, pg.ID)
+		}
+		add("page", pg.URL(), &Page{Title: pg.Title, Page: pg, Crumbs: []Crumb{home, {pg.Title, pg.URL()}}})
+	}
+	add("404", "/404.html", &Page{Title: "页面未找到"})
+	return jobs, nil
+}
+
+// status sorts the measures by their validity on the build date.
+func status(s *site.Site, p *Page) {
+	for _, m := range s.Measures {
+		switch {
+		case m.ValidUntil.IsZero():
+			p.Open = append(p.Open, m)
+		case m.Expired(s.BuildDate):
+			p.Expired = append(p.Expired, m)
+		default:
+			p.Running = append(p.Running, m)
+		}
+	}
+}
+
+// questionGroups lists the calculator's questions by audience, in site order.
+func questionGroups(s *site.Site) []QuestionGroup {
+	var gs []QuestionGroup
+	var general []site.Question
+	for _, q := range s.Calculator.Questions {
+		if len(q.Audience) == 0 {
+			general = append(general, q)
+		}
+	}
+	if len(general) > 0 {
+		gs = append(gs, QuestionGroup{Questions: general})
+	}
+	for _, a := range s.Audiences {
+		g := QuestionGroup{Audience: a}
+		for _, q := range s.Calculator.Questions {
+			for _, id := range q.Audience {
+				if id == a.ID {
+					g.Questions = append(g.Questions, q)
+					break
+				}
+			}
+		}
+		if len(g.Questions) > 0 {
+			gs = append(gs, g)
+		}
+	}
+	return gs
+}
+
+// basePath is the path of the base URL without a trailing slash ("" at a host root).
+func basePath(s *site.Site) string {
+	u, err := url.Parse(s.BaseURL)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimRight(u.Path, "/")
+}
+
+// prefix is what replaces the leading "/" of site-relative URLs on a page.
+func prefix(s *site.Site, j job) string {
+	if j.page.Kind == "404" { // served at any path: anchor at the site's path
+		return basePath(s) + "/"
+	}
+	depth := strings.Count(j.page.URL, "/") - 1
+	if depth <= 0 {
+		return "./"
+	}
+	return strings.Repeat("../", depth)
+}
+
+// urlAttrs are the attributes whose site-relative URLs ("/x", not "//host")
+// the browser or the theme's scripts resolve against the page.
+var urlAttrs = map[string]bool{"href": true, "src": true, "action": true, "data-root": true,
+	"data-rules": true, "data-measures": true, "data-wasm": true, "data-wasm-exec": true}
+
+// relativize rewrites the leading "/" of site-relative URLs in urlAttrs to
+// pre. html/template has already escaped every attribute value and all text,
+// so ="/ only occurs in real attributes. (A hand-written scan: a regexp here
+// took half of the render time.)
+func relativize(b []byte, pre string) []byte {
+	out := make([]byte, 0, len(b)+len(b)/16)
+	i := 0
+	for {
+		j := bytes.Index(b[i:], []byte(`="/`))
+		if j < 0 {
+			break
+		}
+		j += i // b[j] is '='
+		k := j
+		for k > 0 && (b[k-1] >= 'a' && b[k-1] <= 'z' || b[k-1] == '-') {
+			k--
+		}
+		ok := k > 0 && (b[k-1] == ' ' || b[k-1] == '\n' || b[k-1] == '\t') && urlAttrs[string(b[k:j])] &&
+			(j+3 >= len(b) || b[j+3] != '/')
+		if ok {
+			out = append(out, b[i:j+2]...) // through the opening quote
+			out = append(out, pre...)
+		} else {
+			out = append(out, b[i:j+3]...)
+		}
+		i = j + 3
+	}
+	return append(out, b[i:]...)
+}
+
+// xmlFiles renders sitemap.xml, feed.xml and robots.txt.
+func xmlFiles(s *site.Site, t *templates, urls []string, files map[string][]byte) error {
+	data := struct {
+		Site *site.Site
+		URLs []string // site-relative, in page order
+	}{s, urls}
+	for _, name := range []string{"sitemap.xml", "feed.xml", "robots.txt"} {
+		var buf bytes.Buffer
+		if err := t.text.ExecuteTemplate(&buf, name, data); err != nil {
+			return fmt.Errorf("render %s: %w", name, err)
+		}
+		files[name] = buf.Bytes()
+	}
+	return nil
+}
+
+// staticFiles copies the theme's static/ tree to the site root.
+func staticFiles(theme fs.FS, files map[string][]byte) error {
+	if _, err := fs.Stat(theme, "static"); err != nil {
+		return nil // a theme need not have static files
+	}
+	var names []string
+	err := fs.WalkDir(theme, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			names = append(names, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, p := range names {
+		b, err := fs.ReadFile(theme, p)
+		if err != nil {
+			return err
+		}
+		out := strings.TrimPrefix(p, "static/")
+		if _, clash := files[out]; clash {
+			return fmt.Errorf("theme: %s would overwrite the generated %s", p, path.Clean(out))
+		}
+		files[out] = b
+	}
+	return nil
+}

@@ -1,0 +1,113 @@
+// Package validate holds the checks that need the whole site: every internal
+// link and anchor must resolve against the pages actually rendered.
+package validate
+
+import (
+	"html"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+
+	"policyguide/calculator/diag"
+	"policyguide/generator/model"
+)
+
+var idAttr = regexp.MustCompile(`\sid="([^"]*)"`)
+
+// Targets indexes rendered output: page URL → the ids defined on it.
+type Targets map[string]map[string]bool
+
+// Index builds the link targets from rendered files ("measures/m1/index.html"
+// is the page "/measures/m1/"; any other file is its own URL).
+func Index(files map[string][]byte) Targets {
+	t := Targets{}
+	for name, data := range files {
+		u := "/" + name
+		if name == "index.html" {
+			u = "/"
+		} else if strings.HasSuffix(name, "/index.html") {
+			u = "/" + strings.TrimSuffix(name, "index.html")
+		}
+		ids := map[string]bool{}
+		if strings.HasSuffix(name, ".html") {
+			for _, m := range idAttr.FindAllSubmatch(data, -1) {
+				ids[html.UnescapeString(string(m[1]))] = true
+			}
+		}
+		t[u] = ids
+	}
+	return t
+}
+
+// Links checks content links. Site-relative links ("/measures/m1/#x") and
+// same-page anchors ("#x") must resolve; relative paths are refused because
+// they break when a page moves; links to other hosts are left alone.
+func Links(t Targets, pages []model.Links) diag.List {
+	var errs diag.List
+	for _, p := range pages {
+		for _, l := range p.Links {
+			if msg := check(t, p.Page, l.Dest); msg != "" {
+				errs.Add(l.Pos, "%s", msg)
+			}
+		}
+	}
+	return errs
+}
+
+func check(t Targets, page, dest string) string {
+	if dest == "" {
+		return "empty link"
+	}
+	u, err := url.Parse(dest)
+	if err != nil {
+		return "malformed link " + quote(dest)
+	}
+	if u.Scheme != "" || u.Host != "" {
+		if u.Scheme == "mailto" || u.Scheme == "https" || u.Scheme == "http" || u.Scheme == "tel" {
+			return ""
+		}
+		return "unsupported link scheme in " + quote(dest)
+	}
+	target := u.Path
+	switch {
+	case target == "":
+		target = page
+	case !strings.HasPrefix(target, "/"):
+		return "relative link " + quote(dest) + ": write it from the site root, e.g. \"/measures/m1/\""
+	}
+	ids, ok := t[target]
+	if !ok && !strings.HasSuffix(target, "/") {
+		if _, isDir := t[target+"/"]; isDir {
+			return "broken link " + quote(dest) + ": the page is " + quote(target+"/") + " (add the trailing slash)"
+		}
+	}
+	if !ok {
+		return "broken link " + quote(dest) + ": no such page" + suggest(t, target)
+	}
+	if u.Fragment != "" && !ids[u.Fragment] {
+		return "broken anchor " + quote(dest) + ": page " + quote(target) + " has no element with id " + quote(u.Fragment)
+	}
+	return ""
+}
+
+func quote(s string) string { return "\"" + s + "\"" }
+
+// suggest names up to three pages under the same section, to help fix typos.
+func suggest(t Targets, target string) string {
+	sec := strings.SplitAfterN(strings.TrimPrefix(target, "/"), "/", 2)[0]
+	var near []string
+	for u := range t {
+		if sec != "" && strings.HasPrefix(u, "/"+sec) && strings.HasSuffix(u, "/") && u != "/"+sec {
+			near = append(near, u)
+		}
+	}
+	sort.Strings(near)
+	if len(near) > 3 {
+		near = near[:3]
+	}
+	if len(near) == 0 {
+		return ""
+	}
+	return " (pages there include " + strings.Join(near, ", ") + ")"
+}
