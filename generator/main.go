@@ -105,7 +105,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		n := 0
 		if r.Program != nil {
-			n = r.Program.ExampleCount()
+			n = len(r.Program.Examples)
 		}
 		fmt.Fprintf(stdout, "ok: %d measures, %d pages, %d rule examples pass\n", len(r.Site.Measures), len(r.Files), n)
 	case "eval":
@@ -122,9 +122,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			return 1
-		}
-		if *date != "" {
-			in = calculator.WithDefaultDate(in, *date)
 		}
 		stdout.Write(calculator.Evaluate(r.Program, in))
 		fmt.Fprintln(stdout)

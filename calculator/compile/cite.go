@@ -13,8 +13,8 @@ import (
 // (like NFKC; "〔〕" and "。、" are not width variants and stay) and removing
 // all whitespace.
 
-// normalize folds widths and drops whitespace.
-func normalize(s string) string {
+// Normalize folds widths and drops whitespace.
+func Normalize(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
@@ -39,12 +39,12 @@ var fullWidthSigns = map[rune]rune{
 
 type citeIndex struct{ text string }
 
-func newCiteIndex(src []byte) *citeIndex { return &citeIndex{text: normalize(string(src))} }
+func newCiteIndex(src []byte) *citeIndex { return &citeIndex{text: Normalize(string(src))} }
 
 // find returns "" when cite occurs in the source, else a message saying
 // how much of it matched.
 func (ci *citeIndex) find(cite string) string {
-	n := normalize(cite)
+	n := Normalize(cite)
 	if n == "" {
 		return "引文为空"
 	}

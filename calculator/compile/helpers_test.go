@@ -16,9 +16,9 @@ import (
 func anchorIn(source []byte) func(string) (string, bool) {
 	lines := strings.Split(string(source), "\n")
 	return func(cite string) (string, bool) {
-		n := normalize(cite)
+		n := Normalize(cite)
 		for i, l := range lines {
-			if strings.Contains(normalize(l), n) {
+			if strings.Contains(Normalize(l), n) {
 				return "p" + strconv.Itoa(i+1), true
 			}
 		}

@@ -5,6 +5,8 @@
 package build
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -129,12 +131,12 @@ func rules(c *load.Content, s *site.Site) (*calculator.Program, diag.List) {
 		return nil, errs
 	}
 	src := compile.Sources{
-		Questions: compile.File{Name: c.Questions.Name, Data: c.Questions.Data},
-		Source:    string(c.Source.Data),
+		Questions: compile.File{Name: c.Questions.Name, Src: c.Questions.Data},
+		Source:    c.Source.Data,
 		Anchor:    anchorFinder(s.Document),
 	}
 	for _, r := range c.Rules {
-		src.Rules = append(src.Rules, compile.File{Name: r.Name, Data: r.Data})
+		src.Rules = append(src.Rules, compile.File{Name: r.Name, Src: r.Data})
 	}
 	for _, m := range s.Measures {
 		src.Measures = append(src.Measures, m.ID)
@@ -149,7 +151,7 @@ func rules(c *load.Content, s *site.Site) (*calculator.Program, diag.List) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	if errs := compile.RunExamples(prog, src); len(errs) > 0 {
+	if errs := compile.RunExamples(prog, src.Rules); len(errs) > 0 {
 		return nil, errs
 	}
 	byID := map[string]*site.Measure{}
@@ -216,12 +218,12 @@ func calculatorFiles(opt Options, s *site.Site, prog *calculator.Program, files 
 		}
 		cache = filepath.Join(dir, "policyguide")
 	}
-	w, err := assets.BuildWasm(root, "./calculator/wasm", cache)
+	w, err := assets.Wasm(root, "./calculator/wasm", cache)
 	if err != nil {
 		return err
 	}
 	wasmName := "assets/calculator-" + w.Hash[:12] + ".wasm"
-	execName := "assets/wasm_exec-" + assets.Hash(w.ExecJS)[:12] + ".js"
+	execName := "assets/wasm_exec-" + hash(w.ExecJS) + ".js"
 	files[wasmName], files[execName] = w.Bytes, w.ExecJS
 	s.Calculator.WasmURL, s.Calculator.WasmExecURL = "/"+wasmName, "/"+execName
 	urls["calculator.wasm"], urls["wasm_exec.js"] = "/"+wasmName, "/"+execName
@@ -319,4 +321,10 @@ func measuresJSON(s *site.Site) []byte {
 	}
 	out, _ := json.MarshalIndent(map[string]any{"title": s.Title, "document": s.Document.Number, "measures": ms}, "", "  ")
 	return append(out, '\n')
+}
+
+// hash is a short content hash for a file name.
+func hash(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])[:12]
 }
