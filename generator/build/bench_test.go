@@ -92,7 +92,7 @@ paragraph = "p%d"
 // go test ./generator/build -run XXX -bench Build10k -benchtime 3x
 func BenchmarkBuild10k(b *testing.B) {
 	dir := b.TempDir()
-	content := synthSite(b, dir, 10000)
+	content := synthSite(b, dir, benchN)
 	out := filepath.Join(dir, "public")
 	b.ResetTimer()
 	pages := 0
@@ -110,3 +110,6 @@ func BenchmarkBuild10k(b *testing.B) {
 	}
 	b.ReportMetric(float64(pages)*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
 }
+
+// benchN is the synthetic site size; smaller in profiling runs.
+var benchN = 10000

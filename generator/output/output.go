@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // File and directory modes are set explicitly (not left to the umask) so
@@ -120,13 +121,45 @@ func writeTree(root string, names []string, files map[string][]byte) error {
 		if err := mkdirs(root, path.Dir(name), made); err != nil {
 			return err
 		}
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.WriteFile(p, files[name], fileMode); err != nil {
-			return fmt.Errorf("output: writing %s: %w", name, err)
-		}
-		if err := os.Chmod(p, fileMode); err != nil { // undo the umask
-			return fmt.Errorf("output: %w", err)
-		}
+	}
+	// Files are written by several goroutines: on slow disks each open is a
+	// round trip, and waiting on them one by one dominated large builds.
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+		next  = make(chan string)
+	)
+	for w := 0; w < 16; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for name := range next {
+				if err := writeFile(root, name, files[name]); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, name := range names {
+		next <- name
+	}
+	close(next)
+	wg.Wait()
+	return first
+}
+
+func writeFile(root, name string, data []byte) error {
+	p := filepath.Join(root, filepath.FromSlash(name))
+	if err := os.WriteFile(p, data, fileMode); err != nil {
+		return fmt.Errorf("output: writing %s: %w", name, err)
+	}
+	if err := os.Chmod(p, fileMode); err != nil { // undo the umask
+		return fmt.Errorf("output: %w", err)
 	}
 	return nil
 }

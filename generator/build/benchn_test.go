@@ -1,0 +1,12 @@
+package build
+
+import (
+	"os"
+	"strconv"
+)
+
+func init() {
+	if n, err := strconv.Atoi(os.Getenv("POLICYGUIDE_BENCH_PAGES")); err == nil && n > 0 {
+		benchN = n
+	}
+}
