@@ -122,8 +122,39 @@ func writeTree(root string, names []string, files map[string][]byte) error {
 			return err
 		}
 	}
-	// Files are written by several goroutines: on slow disks each open is a
-	// round trip, and waiting on them one by one dominated large builds.
+	// Folders are created one depth at a time, files afterwards, each step by
+	// several goroutines: on slow disks every create is a round trip, and
+	// waiting on them one by one dominated large builds.
+	byDepth := map[int][]string{}
+	maxDepth := 0
+	for dir := range made {
+		if dir == "." {
+			continue
+		}
+		d := strings.Count(dir, "/")
+		byDepth[d] = append(byDepth[d], dir)
+		maxDepth = max(maxDepth, d)
+	}
+	for d := 0; d <= maxDepth; d++ {
+		sort.Strings(byDepth[d])
+		if err := parallel(byDepth[d], func(dir string) error {
+			p := filepath.Join(root, filepath.FromSlash(dir))
+			if err := os.Mkdir(p, dirMode); err != nil {
+				return fmt.Errorf("output: creating %s: %w", dir, err)
+			}
+			if err := os.Chmod(p, dirMode); err != nil {
+				return fmt.Errorf("output: %w", err)
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	return parallel(names, func(name string) error { return writeFile(root, name, files[name]) })
+}
+
+// parallel runs f on every item from 16 goroutines and returns the first error.
+func parallel(items []string, f func(string) error) error {
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
@@ -134,8 +165,8 @@ func writeTree(root string, names []string, files map[string][]byte) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for name := range next {
-				if err := writeFile(root, name, files[name]); err != nil {
+			for it := range next {
+				if err := f(it); err != nil {
 					mu.Lock()
 					if first == nil {
 						first = err
@@ -145,8 +176,8 @@ func writeTree(root string, names []string, files map[string][]byte) error {
 			}
 		}()
 	}
-	for _, name := range names {
-		next <- name
+	for _, it := range items {
+		next <- it
 	}
 	close(next)
 	wg.Wait()
@@ -168,19 +199,8 @@ func writeFile(root, name string, data []byte) error {
 // with dirMode, remembering what exists. A name used both as a file and as a
 // directory ("a" and "a/b") fails here or in WriteFile.
 func mkdirs(root, dir string, made map[string]bool) error {
-	if made[dir] {
-		return nil
+	for ; !made[dir]; dir = path.Dir(dir) {
+		made[dir] = true
 	}
-	if err := mkdirs(root, path.Dir(dir), made); err != nil {
-		return err
-	}
-	p := filepath.Join(root, filepath.FromSlash(dir))
-	if err := os.Mkdir(p, dirMode); err != nil {
-		return fmt.Errorf("output: creating %s: %w", dir, err)
-	}
-	if err := os.Chmod(p, dirMode); err != nil {
-		return fmt.Errorf("output: %w", err)
-	}
-	made[dir] = true
 	return nil
 }
