@@ -89,7 +89,7 @@ func Generate(opt Options) (*Result, error) {
 		files[k] = v
 	}
 	if prog != nil {
-		if err := calculatorFiles(opt, s, prog, files, urls); err != nil {
+		if err := calculatorFiles(opt, s, prog, files); err != nil {
 			return nil, err
 		}
 	}
@@ -197,7 +197,7 @@ func anchorFinder(d *site.Document) func(string) (string, bool) {
 }
 
 // calculatorFiles adds the open data and the wasm engine to the output.
-func calculatorFiles(opt Options, s *site.Site, prog *calculator.Program, files map[string][]byte, urls site.Assets) error {
+func calculatorFiles(opt Options, s *site.Site, prog *calculator.Program, files map[string][]byte) error {
 	files["data/rules.json"] = prog.JSON()
 	if opt.NoWasm {
 		s.Calculator.WasmURL, s.Calculator.WasmExecURL = "/assets/calculator.wasm", "/assets/wasm_exec.js"
@@ -226,7 +226,6 @@ func calculatorFiles(opt Options, s *site.Site, prog *calculator.Program, files 
 	execName := "assets/wasm_exec-" + hash(w.ExecJS) + ".js"
 	files[wasmName], files[execName] = w.Bytes, w.ExecJS
 	s.Calculator.WasmURL, s.Calculator.WasmExecURL = "/"+wasmName, "/"+execName
-	urls["calculator.wasm"], urls["wasm_exec.js"] = "/"+wasmName, "/"+execName
 	return nil
 }
 

@@ -3,7 +3,6 @@ package model
 import (
 	"bytes"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 
@@ -11,8 +10,6 @@ import (
 	"policyguide/generator/load"
 	"policyguide/generator/site"
 )
-
-func runtimeProcs() int { return runtime.GOMAXPROCS(0) }
 
 // Heading styles of Chinese official documents (GB/T 9704): "一、" opens a
 // part, "（一）" a section. Level 3 only for short lines, since a paragraph of

@@ -5,6 +5,7 @@ package model
 
 import (
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -251,10 +252,6 @@ func known[T any](m map[string]T) string {
 	return strings.Join(ks, ", ")
 }
 
-func workers() int {
-	n := 4
-	if p := runtimeProcs(); p > n {
-		n = p
-	}
-	return n
-}
+// workers bounds parallel Markdown conversions: at least 4, since small
+// files finish faster than goroutines start.
+func workers() int { return max(4, runtime.GOMAXPROCS(0)) }
