@@ -110,11 +110,14 @@ func Generate(opt Options) (*Result, error) {
 
 // Build generates the site and replaces the output folder in one step.
 func Build(opt Options) (*Result, error) {
+	if err := output.Check(opt.Out, output.Options{Content: opt.Content}); err != nil {
+		return nil, err
+	}
 	r, err := Generate(opt)
 	if err != nil {
 		return nil, err
 	}
-	if err := output.Write(opt.Out, r.Files); err != nil {
+	if err := output.Write(opt.Out, r.Files, output.Options{Content: opt.Content}); err != nil {
 		return nil, err
 	}
 	return r, nil

@@ -1,9 +1,12 @@
 package build
 
 import (
+	"errors"
+
 	"bytes"
 	"os"
 	"path/filepath"
+	"policyguide/generator/output"
 	"sort"
 	"testing"
 )
@@ -104,5 +107,33 @@ func TestFailedBuildKeepsOutput(t *testing.T) {
 	sort.Strings(names)
 	if len(names) != 2 {
 		t.Errorf("leftovers next to public/: %v", names)
+	}
+}
+
+// TestRefusesOutputFolders: --out never replaces a folder the generator did
+// not make: the project itself, the content, a folder holding other files.
+func TestRefusesOutputFolders(t *testing.T) {
+	content := miniSite(t)
+	if err := os.MkdirAll(".git", 0o755); err != nil { // the checkout is a repository
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll("docs-keep", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile("docs-keep/notes.txt", []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, ".")
+	for _, out := range []string{".", "..", "content", "content/public", "docs-keep", ".git"} {
+		_, err := Build(Options{Content: content, Out: out, Date: testDay, NoWasm: true})
+		if !errors.Is(err, output.ErrRefused) {
+			t.Errorf("--out %s: err = %v, want a refusal", out, err)
+		}
+	}
+	if after := snapshot(t, "."); len(after) != len(before) {
+		t.Errorf("the checkout changed: %d files, now %d", len(before), len(after))
+	}
+	if data, err := os.ReadFile("docs-keep/notes.txt"); err != nil || string(data) != "mine" {
+		t.Errorf("notes.txt lost: %v", err)
 	}
 }

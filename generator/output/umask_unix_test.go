@@ -14,7 +14,7 @@ func TestModesIgnoreUmask(t *testing.T) {
 	old := syscall.Umask(0o077)
 	defer syscall.Umask(old)
 	dir := filepath.Join(t.TempDir(), "public")
-	if err := Write(dir, map[string][]byte{"a/b/index.html": []byte("x")}); err != nil {
+	if err := write(dir, map[string][]byte{"a/b/index.html": []byte("x")}); err != nil {
 		t.Fatal(err)
 	}
 	for p, want := range map[string]os.FileMode{"": 0o755, "a": 0o755, "a/b": 0o755, "a/b/index.html": 0o644} {

@@ -1,0 +1,33 @@
+package output
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// renameExchange swaps two folders atomically (renameat2 RENAME_EXCHANGE).
+func renameExchange(a, b string) error {
+	err := unix.Renameat2(unix.AT_FDCWD, a, unix.AT_FDCWD, b, unix.RENAME_EXCHANGE)
+	if errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.ENOSYS) || errors.Is(err, syscall.EOPNOTSUPP) {
+		return errNoExchange // a file system without the call: fall back
+	}
+	return err
+}
+
+// lock takes an exclusive lock on the output's parent folder, so two builds
+// of the same folder run one after the other.
+func lock(parent, base string) (func(), error) {
+	f, err := os.Open(parent)
+	if err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("output: locking %s: %w", parent, err)
+	}
+	return func() { f.Close() }, nil
+}

@@ -1,0 +1,10 @@
+//go:build !linux
+
+package output
+
+// renameExchange is not available here: Write falls back to three renames and
+// repairs an interruption on the next run.
+func renameExchange(a, b string) error { return errNoExchange }
+
+// lock is a no-op where flock is not used.
+func lock(parent, base string) (func(), error) { return func() {}, nil }
