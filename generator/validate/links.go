@@ -3,42 +3,89 @@
 package validate
 
 import (
+	"bytes"
 	"html"
 	"net/url"
-	"regexp"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"policyguide/calculator/diag"
 	"policyguide/generator/model"
 )
-
-var idAttr = regexp.MustCompile(`\sid="([^"]*)"`)
 
 // Targets indexes rendered output: page URL → the ids defined on it.
 type Targets map[string]map[string]bool
 
 // Index builds the link targets from rendered files ("measures/m1/index.html"
 // is the page "/measures/m1/"; any other file is its own URL).
+//
+// The pages are scanned for ` id="` as bytes, on all cores: a regular
+// expression over every page was a fifth of a large build.
 func Index(files map[string][]byte) Targets {
-	t := Targets{}
-	for name, data := range files {
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	sets := make([]map[string]bool, len(names))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(names); i += workers {
+				sets[i] = map[string]bool{}
+				if strings.HasSuffix(names[i], ".html") {
+					scanIDs(files[names[i]], sets[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	t := make(Targets, len(names))
+	for i, name := range names {
 		u := "/" + name
 		if name == "index.html" {
 			u = "/"
 		} else if strings.HasSuffix(name, "/index.html") {
 			u = "/" + strings.TrimSuffix(name, "index.html")
 		}
-		ids := map[string]bool{}
-		if strings.HasSuffix(name, ".html") {
-			for _, m := range idAttr.FindAllSubmatch(data, -1) {
-				ids[html.UnescapeString(string(m[1]))] = true
-			}
-		}
-		t[u] = ids
+		t[u] = sets[i]
 	}
 	return t
 }
+
+// scanIDs adds the value of every id="…" attribute (preceded by white space)
+// in an HTML page to ids.
+func scanIDs(data []byte, ids map[string]bool) {
+	marker := []byte(`id="`)
+	for i := 0; ; {
+		j := bytes.Index(data[i:], marker)
+		if j < 0 {
+			return
+		}
+		start := i + j + len(marker)
+		i = start
+		if k := start - len(marker) - 1; k < 0 || !isSpace(data[k]) {
+			continue
+		}
+		end := bytes.IndexByte(data[start:], '"')
+		if end < 0 {
+			return
+		}
+		v := data[start : start+end]
+		if bytes.IndexByte(v, '&') >= 0 {
+			ids[html.UnescapeString(string(v))] = true
+		} else {
+			ids[string(v)] = true
+		}
+		i = start + end + 1
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
 
 // Links checks content links. Site-relative links ("/measures/m1/#x") and
 // same-page anchors ("#x") must resolve; relative paths are refused because
