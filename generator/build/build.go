@@ -46,6 +46,9 @@ type Result struct {
 	Site    *site.Site
 	Program *calculator.Program // nil when the content has no rules
 	Files   map[string][]byte   // output path → bytes
+
+	// Warnings do not stop the build (see warnings in docs.go).
+	Warnings diag.List
 }
 
 // Today is the reference date used when Options.Date is zero.
@@ -66,7 +69,9 @@ func Generate(opt Options) (*Result, error) {
 	}
 	m, errs := model.Build(c, markdown.New(), day)
 	s := m.Site
-	prog, perrs := rules(c, s)
+	warns := warnings(c, s, day)
+	addHistory(c, s)
+	prog, perrs := rules(c, s, &warns)
 	errs.Merge(perrs)
 	th, terr := themeFS(c)
 	if terr != nil {
@@ -105,7 +110,7 @@ func Generate(opt Options) (*Result, error) {
 	if errs := validate.Links(validate.Index(files), m.Links); len(errs) > 0 {
 		return nil, errs.Sort()
 	}
-	return &Result{Site: s, Program: prog, Files: files}, nil
+	return &Result{Site: s, Program: prog, Files: files, Warnings: warns.Sort()}, nil
 }
 
 // Build generates the site and replaces the output folder in one step.
@@ -121,7 +126,7 @@ func Build(opt Options) (*Result, error) {
 }
 
 // rules compiles the calculator's questions and rules and runs every example.
-func rules(c *load.Content, s *site.Site) (*calculator.Program, diag.List) {
+func rules(c *load.Content, s *site.Site, warns *diag.List) (*calculator.Program, diag.List) {
 	if c.Questions == nil && len(c.Rules) == 0 {
 		return nil, nil
 	}
@@ -138,6 +143,7 @@ func rules(c *load.Content, s *site.Site) (*calculator.Program, diag.List) {
 	for _, r := range c.Rules {
 		src.Rules = append(src.Rules, compile.File{Name: r.Name, Src: r.Data})
 	}
+	docSources(&src, s, warns)
 	for _, m := range s.Measures {
 		src.Measures = append(src.Measures, m.ID)
 	}
