@@ -64,6 +64,7 @@ func Generate(opt Options) (*Result, error) {
 		day = Today()
 	}
 	c, errs := load.Load(opt.Content)
+	errs.Merge(unfilled(opt.Content))
 	if len(errs) > 0 {
 		return nil, errs.Sort()
 	}

@@ -1,11 +1,15 @@
 package build
 
 import (
+	"bytes"
+	"io/fs"
 	"net/url"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 
@@ -197,4 +201,34 @@ func itoa(i int) string {
 		return string(rune('0' + i))
 	}
 	return itoa(i/10) + itoa(i%10)
+}
+
+// FillMarker marks a value of a `new` skeleton that staff must still write.
+const FillMarker = "【请填写"
+
+// unfilled reports every FillMarker left in the content folder's text files.
+func unfilled(dir string) diag.List {
+	var errs diag.List
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		switch filepath.Ext(p) {
+		case ".md", ".toml", ".txt":
+		default:
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil || !bytes.Contains(data, []byte(FillMarker)) {
+			return nil
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			if k := strings.Index(line, FillMarker); k >= 0 {
+				col := utf8.RuneCountInString(line[:k]) + 1
+				errs.Add(diag.Pos{File: filepath.ToSlash(p), Line: i + 1, Col: col}, "not filled in yet: replace %s…】 with the document's own words (or delete the line when the document says nothing)", FillMarker)
+			}
+		}
+		return nil
+	})
+	return errs
 }
