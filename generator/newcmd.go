@@ -218,7 +218,7 @@ values = [
 [[benefits]]
 id = "%s"
 name = "%s：补贴名称】"
-audience = "%s：对象id】"
+audience = ["%s：对象id】"]
 kind = "grant"
 unit = "元"
 departments = ["%s：负责部门】"]
@@ -233,9 +233,9 @@ cite = "%s：原文写明这个条件的原话】"
 [[examples]]
 name = "示例：%s】"
 date = 2025-06-01
-answers = { }
-expect = [ { benefit = "%s", status = "符合", amount = "1000" } ]
-`, id, Fill, Fill, id, Fill, Fill, Fill, Fill, Fill, Fill, Fill, Fill, id)
+answers = { } # %s：填写问题的回答，如 { insured = true, hires = 1 }】
+expect = [ { benefit = "%s", status = "eligible", amount = "1000" } ]
+`, id, Fill, Fill, id, Fill, Fill, Fill, Fill, Fill, Fill, Fill, Fill, Fill, id)
 	}
 	return files
 }

@@ -170,6 +170,7 @@ func rules(c *load.Content, s *site.Site, warns *diag.List) (*calculator.Program
 			m.Benefits = append(m.Benefits, b.ID)
 		}
 	}
+	paramViews(s, prog)
 	calc := &site.Calculator{Title: c.Site.Calculator.Title, Intro: c.Site.Calculator.Intro, RulesURL: "/data/rules.json"}
 	if calc.Title == "" {
 		calc.Title = "政策计算器"

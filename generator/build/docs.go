@@ -13,6 +13,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"policyguide/calculator"
 	"policyguide/calculator/compile"
 	"policyguide/calculator/diag"
 	"policyguide/generator/history"
@@ -231,4 +232,46 @@ func unfilled(dir string) diag.List {
 		return nil
 	})
 	return errs
+}
+
+// paramViews lists each measure's parameters with every dated value and the
+// document stating it, marking the value in force on the build date.
+func paramViews(s *site.Site, prog *calculator.Program) {
+	byID := map[string]*site.Measure{}
+	for _, m := range s.Measures {
+		byID[m.ID] = m
+	}
+	docs := map[string]*site.Document{}
+	for _, d := range s.Documents {
+		docs[d.ID] = d
+	}
+	for _, p := range prog.Params {
+		m := byID[p.Measure]
+		if m == nil {
+			continue
+		}
+		v := &site.ParamView{Label: p.Label, Unit: p.Unit}
+		cur := -1
+		for i, pv := range p.Values {
+			from, _ := time.Parse("2006-01-02", pv.From.String())
+			x := site.ParamValueView{From: from, Value: pv.Value.String(), Cite: pv.Cite, Doc: s.Document}
+			if rest, ok := strings.CutPrefix(pv.Anchor, "documents/"); ok {
+				id, anchor, _ := strings.Cut(rest, "/#")
+				x.Doc, x.URL = docs[id], "/"+pv.Anchor
+				_ = anchor
+			} else if pv.Anchor != "" {
+				x.URL = "/document/#" + pv.Anchor
+			}
+			if from.After(s.BuildDate) {
+				x.Future = true
+			} else {
+				cur = i
+			}
+			v.Values = append(v.Values, x)
+		}
+		if cur >= 0 && !m.Expired(s.BuildDate) {
+			v.Values[cur].Current = true
+		}
+		m.Params = append(m.Params, v)
+	}
 }

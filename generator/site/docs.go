@@ -121,3 +121,22 @@ func (h *History) Updated() time.Time {
 	}
 	return h.Commits[0].Date
 }
+
+// ParamView is a calculator parameter shown on its measure's page: every
+// dated value, each with the document that states it.
+type ParamView struct {
+	Label  string
+	Unit   string
+	Values []ParamValueView
+}
+
+// ParamValueView is one dated value of a parameter.
+type ParamValueView struct {
+	From    time.Time
+	Value   string
+	Cite    string
+	URL     string    // the cited paragraph
+	Doc     *Document // the document that states the value
+	Current bool      // in force on the build date
+	Future  bool      // takes effect after the build date
+}

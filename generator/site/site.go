@@ -96,6 +96,7 @@ type Measure struct {
 	Document  *Document   // the document it belongs to
 	Relations []*Relation // later documents' relations concerning it, by date
 	History   *History    // nil: no history (see Site.HistoryNote)
+	Params    []*ParamView
 }
 
 // EndDate is the day the measure ends as its documents state it: its own
@@ -108,9 +109,10 @@ func (m *Measure) EndDate() time.Time {
 		case "continues":
 			end = r.Until // zero when the continuation names no end
 		case "replaces":
-			if !r.Start.IsZero() {
-				return r.Start.AddDate(0, 0, -1)
+			if last := r.Start.AddDate(0, 0, -1); !r.Start.IsZero() && (end.IsZero() || last.Before(end)) {
+				return last
 			}
+			return end
 		}
 	}
 	return end
