@@ -163,3 +163,38 @@ func copyDir(t *testing.T, src, dst string) {
 		t.Fatal(err)
 	}
 }
+
+// TestNewDocument: the document skeleton fails check until filled, then passes
+// and the new document is in the 政策文件库.
+func TestNewDocument(t *testing.T) {
+	content := filepath.Join(t.TempDir(), "content")
+	copyDir(t, "build/testdata/docs/content", content)
+	var out, errb bytes.Buffer
+	if c := run([]string{"new", "document", "--content", content, "--id", "shi-2026-1"}, nil, &out, &errb); c != 0 {
+		t.Fatalf("new document: %d %s", c, errb.String())
+	}
+	if c := run([]string{"check", "--content", content}, nil, &out, &errb); c != 1 || !strings.Contains(errb.String(), "shi-2026-1/document.md:3:10: not filled in yet") {
+		t.Fatalf("unfilled document passed check or was not named: %s", errb.String())
+	}
+	dir := filepath.Join(content, "documents", "shi-2026-1")
+	skel, _ := os.ReadFile(filepath.Join(dir, "document.md"))
+	vals := map[string]string{"title": `"示例市关于测试的通知"`, "number": `"示政办发〔2026〕1号"`,
+		"issuer": `"示例市人民政府办公室"`, "date": "2026-01-05", "published": "2026-01-06"}
+	var lines []string
+	for _, l := range strings.Split(string(skel), "\n") {
+		if strings.Contains(l, "【请填写") {
+			k, _, _ := strings.Cut(l, " = ")
+			if v, ok := vals[strings.TrimSpace(k)]; ok {
+				lines = append(lines, strings.TrimSpace(k)+" = "+v)
+			}
+			continue // validity, topic, intro: not stated, so left out
+		}
+		lines = append(lines, l)
+	}
+	os.WriteFile(filepath.Join(dir, "document.md"), []byte(strings.Join(lines, "\n")), 0o644)
+	os.WriteFile(filepath.Join(dir, "source.txt"), []byte("示例市关于测试的通知\n一、测试。\n"), 0o644)
+	errb.Reset()
+	if c := run([]string{"check", "--content", content, "--date", "2026-01-10"}, nil, &out, &errb); c != 0 {
+		t.Fatalf("filled document fails check: %s", errb.String())
+	}
+}
