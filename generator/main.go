@@ -30,6 +30,7 @@ Commands:
   serve   build and preview the site with live reload
   check   validate all content and run every rule example; writes nothing
   eval    read a JSON object of answers on stdin, print the calculator's JSON result
+  new     write a skeleton: new document --id ID | new measure --document ID --id ID
 
 Run "go run ./generator <command> --help" for the flags of a command.
 Exit status: 0 success, 1 content errors, 2 usage errors.
@@ -45,6 +46,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cmd, args := args[0], args[1:]
+	if cmd == "new" {
+		return runNew(args, stdout, stderr)
+	}
 	fl := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	content := fl.String("content", "content", "content `folder`")
@@ -96,6 +100,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(stderr, err)
 		}
+		printWarnings(stderr, r.Warnings)
 		fmt.Fprintf(stdout, "built %d files (%d measures) into %s in %v\n", len(r.Files), len(r.Site.Measures), opt.Out, time.Since(start).Round(time.Millisecond))
 	case "check":
 		opt.NoWasm = true
@@ -103,6 +108,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(stderr, err)
 		}
+		printWarnings(stdout, r.Warnings)
 		n := 0
 		if r.Program != nil {
 			n = len(r.Program.Examples)
@@ -144,4 +150,11 @@ func fail(w io.Writer, err error) int {
 	}
 	fmt.Fprintln(w, "error:", err)
 	return 1
+}
+
+// printWarnings prints what does not stop a build but needs a look.
+func printWarnings(w io.Writer, l diag.List) {
+	for _, e := range l {
+		fmt.Fprintf(w, "warning: %s\n", e.Error())
+	}
 }

@@ -29,6 +29,15 @@ type Sources struct {
 	Measures    []string // measure ids ("m1")
 	Audiences   []string // audience ids ("enterprises")
 	Departments []string // department names as the document writes them ("市人社局")
+
+	// Many documents (see docs.go); all optional.
+	Docs        map[string][]byte // document id → text; nil: every cite is in Source
+	Main        string            // the default document id
+	MeasureDocs map[string]string // measure id → its document id
+	// Locate finds a cite in a document: its anchor (as Anchor returns it)
+	// and the paragraph's text. When set it replaces Anchor.
+	Locate   func(doc, cite string) (anchor, paragraph string, ok bool)
+	Warnings *diag.List // where warnings go (cite_hash); nil: none
 }
 
 // loc remembers where a formula or example came from.
@@ -42,6 +51,8 @@ type compiler struct {
 	errs     diag.List
 	p        *calculator.Program
 	cites    *citeIndex
+	docCites map[string]*citeIndex
+	doc      string // document of the cites being read ("" = Source)
 	formulas map[*calculator.Formula]loc
 	// declared names
 	questions map[string]*calculator.Question
@@ -301,10 +312,31 @@ func (c *compiler) formula(t *tbl, key string, required bool, measure string) *c
 // cite checks a citation and returns its anchor.
 func (c *compiler) cite(t *tbl, key string, required bool) (string, string) {
 	s := t.str(key, required)
+	t.get("cite_hash", false) // read by citeHash; never an unknown key
 	if s == "" {
 		return "", ""
 	}
 	path := t.keyPath(key)
+	if c.src.Docs != nil {
+		ci := c.docIndex(c.doc)
+		if ci == nil {
+			t.errAt(path, "未知的文件 %s（可用：%s）", c.doc, c.knownDocs())
+			return s, ""
+		}
+		if msg := ci.find(s); msg != "" {
+			t.errAt(path, "%s（在文件 %s 中查找）", msg, c.doc)
+			return s, ""
+		}
+		c.citeHash(t, c.doc, s)
+		if c.src.Locate == nil {
+			return s, ""
+		}
+		a, _, ok := c.src.Locate(c.doc, s)
+		if !ok {
+			t.errAt(path, "引文在原文中，但找不到它所在的段落（引文不能跨段落）")
+		}
+		return s, a
+	}
 	if c.src.Source == nil {
 		t.errAt(path, "没有提供原文，无法核对引文")
 		return s, ""
@@ -313,6 +345,7 @@ func (c *compiler) cite(t *tbl, key string, required bool) (string, string) {
 		t.errAt(path, "%s", msg)
 		return s, ""
 	}
+	c.citeHash(t, "", s)
 	if c.src.Anchor == nil {
 		return s, ""
 	}
@@ -324,6 +357,8 @@ func (c *compiler) cite(t *tbl, key string, required bool) (string, string) {
 }
 
 func (c *compiler) rules(root *tbl, measure string) {
+	c.doc = c.measureDoc(measure)
+	defer func() { c.doc = "" }()
 	for _, t := range root.tables("params", false) {
 		x := &calculator.Param{ID: measure + "." + t.str("id", true), Measure: measure,
 			Label: t.str("label", true), Unit: t.str("unit", false)}
@@ -332,7 +367,11 @@ func (c *compiler) rules(root *tbl, measure string) {
 			if r := vt.number("value", true); r != nil {
 				pv.Value = *r
 			}
+			if d := vt.str("doc", false); d != "" {
+				c.doc = d
+			}
 			pv.Cite, pv.Anchor = c.cite(vt, "cite", true)
+			c.doc = c.measureDoc(measure)
 			if n := len(x.Values); n > 0 && pv.From != 0 && pv.From <= x.Values[n-1].From {
 				vt.errAt(vt.keyPath("from"), "生效日期必须比上一个值晚（请按日期从早到晚排列）")
 			}
@@ -395,7 +434,7 @@ func (c *compiler) benefit(t *tbl, measure string) {
 	default:
 		t.errAt(t.keyPath("kind"), "类别 %q 未知（可用：grant、loan、service）", b.Kind)
 	}
-	if b.Fund != "" && c.src.Source != nil && c.cites.find(b.Fund) != "" {
+	if ci := c.docIndex(c.doc); b.Fund != "" && ci != nil && (c.src.Source != nil || c.src.Docs != nil) && ci.find(b.Fund) != "" {
 		t.errAt(t.keyPath("fund"), "资金来源“%s”在原文中找不到（只写原文写明的资金）", b.Fund)
 	}
 	for i, d := range b.Departments {

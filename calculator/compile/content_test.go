@@ -34,11 +34,12 @@ func loadContent(t testing.TB) Sources {
 		Source   string `toml:"source"`
 		DropFrom string `toml:"drop_from"`
 	}
-	fm := frontMatter(read(filepath.Join(contentDir, "document.md")))
+	docDir := filepath.Join(contentDir, "documents", "qingzhengbanfa-2023-102")
+	fm := frontMatter(read(filepath.Join(docDir, "document.md")))
 	if _, err := toml.Decode(string(fm), &doc); err != nil {
 		t.Fatal(err)
 	}
-	source := read(filepath.Join(contentDir, doc.Source))
+	source := read(filepath.Join(docDir, doc.Source))
 	if doc.DropFrom != "" {
 		if i := bytes.Index(source, []byte("\n"+doc.DropFrom)); i >= 0 {
 			source = source[:i+1]

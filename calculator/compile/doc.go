@@ -54,6 +54,12 @@
 // and bracket calls stipend(x). They are type-checked: bool, number and
 // choice do not mix, and a choice compares only with its own options.
 //
+// Many documents (Sources.Docs): a param value may name the document that
+// states it, values = [ { from = …, value = "…", doc = "later-id", cite = "…" } ];
+// every other cite is looked up in the measure's document. Any table with a
+// cite may carry cite_hash = "…" (CiteHash of the cited paragraph when the
+// cite was written): a changed paragraph gives a warning.
+//
 // Every cite must occur in the source document after removing whitespace
 // and folding full-width ASCII to half-width (〔〕 and 。、 stay as they are);
 // an error says how many characters matched. Every fund must occur too.

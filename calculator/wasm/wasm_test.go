@@ -139,7 +139,7 @@ WebAssembly.instantiate(fs.readFileSync(dir + '/calculator.wasm'), go.importObje
 func program(t *testing.T) *calculator.Program {
 	t.Helper()
 	root := "../../content"
-	dir, sourcePath := filepath.Join(root, "calculator"), filepath.Join(root, "source", "qingzhengbanfa-2023-102.txt")
+	dir, sourcePath := filepath.Join(root, "calculator"), filepath.Join(root, "documents", "qingzhengbanfa-2023-102", "qingzhengbanfa-2023-102.txt")
 	rules, _ := filepath.Glob(filepath.Join(root, "rules", "*.toml"))
 	if _, err := os.Stat(filepath.Join(dir, "questions.toml")); err != nil || len(rules) == 0 {
 		dir, sourcePath = "../compile/testdata/ok", "../compile/testdata/source.txt"

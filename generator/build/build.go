@@ -46,6 +46,9 @@ type Result struct {
 	Site    *site.Site
 	Program *calculator.Program // nil when the content has no rules
 	Files   map[string][]byte   // output path → bytes
+
+	// Warnings do not stop the build (see warnings in docs.go).
+	Warnings diag.List
 }
 
 // Today is the reference date used when Options.Date is zero.
@@ -61,12 +64,15 @@ func Generate(opt Options) (*Result, error) {
 		day = Today()
 	}
 	c, errs := load.Load(opt.Content)
+	errs.Merge(unfilled(opt.Content))
 	if len(errs) > 0 {
 		return nil, errs.Sort()
 	}
 	m, errs := model.Build(c, markdown.New(), day)
 	s := m.Site
-	prog, perrs := rules(c, s)
+	warns := warnings(c, s, day)
+	addHistory(c, s)
+	prog, perrs := rules(c, s, &warns)
 	errs.Merge(perrs)
 	th, terr := themeFS(c)
 	if terr != nil {
@@ -105,7 +111,7 @@ func Generate(opt Options) (*Result, error) {
 	if errs := validate.Links(validate.Index(files), m.Links); len(errs) > 0 {
 		return nil, errs.Sort()
 	}
-	return &Result{Site: s, Program: prog, Files: files}, nil
+	return &Result{Site: s, Program: prog, Files: files, Warnings: warns.Sort()}, nil
 }
 
 // Build generates the site and replaces the output folder in one step.
@@ -124,7 +130,7 @@ func Build(opt Options) (*Result, error) {
 }
 
 // rules compiles the calculator's questions and rules and runs every example.
-func rules(c *load.Content, s *site.Site) (*calculator.Program, diag.List) {
+func rules(c *load.Content, s *site.Site, warns *diag.List) (*calculator.Program, diag.List) {
 	if c.Questions == nil && len(c.Rules) == 0 {
 		return nil, nil
 	}
@@ -141,6 +147,7 @@ func rules(c *load.Content, s *site.Site) (*calculator.Program, diag.List) {
 	for _, r := range c.Rules {
 		src.Rules = append(src.Rules, compile.File{Name: r.Name, Src: r.Data})
 	}
+	docSources(&src, s, warns)
 	for _, m := range s.Measures {
 		src.Measures = append(src.Measures, m.ID)
 	}
@@ -166,6 +173,7 @@ func rules(c *load.Content, s *site.Site) (*calculator.Program, diag.List) {
 			m.Benefits = append(m.Benefits, b.ID)
 		}
 	}
+	paramViews(s, prog)
 	calc := &site.Calculator{Title: c.Site.Calculator.Title, Intro: c.Site.Calculator.Intro, RulesURL: "/data/rules.json"}
 	if calc.Title == "" {
 		calc.Title = "政策计算器"

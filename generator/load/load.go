@@ -33,6 +33,10 @@ type Content struct {
 	Pages       []PageFile
 	Questions   *File  // calculator/questions.toml, nil if absent
 	Rules       []File // rules/*.toml in name order
+
+	// Documents are every document, in id order; Document is the main one
+	// (also in Documents). A legacy content folder has one, with ID "main".
+	Documents []DocumentFile
 }
 
 // File is a content file's name (for errors) and bytes.
@@ -71,6 +75,13 @@ type SiteFile struct {
 		Title string `toml:"title"`
 		Intro string `toml:"intro"`
 	} `toml:"calculator"`
+
+	// Document is the id of the main document (the one at /document/) when
+	// content/documents/ holds several.
+	Document string `toml:"document"`
+	// Repository is the web address of the content's git repository; commits
+	// are linked as Repository + "/commit/" + hash.
+	Repository string `toml:"repository"`
 }
 
 // Menu is a [[menus]] entry.
@@ -114,6 +125,8 @@ type MeasureFile struct {
 	ValidNote  string    `toml:"valid_note"`
 	Funds      []string  `toml:"funds"`
 	Paragraph  string    `toml:"paragraph"`
+
+	Document string `toml:"document"` // id of its document; default the main one
 }
 
 // DepartmentsFile is departments.toml.
@@ -127,6 +140,8 @@ type DepartmentsFile struct {
 type Department struct {
 	ID   string `toml:"id"`
 	Name string `toml:"name"`
+
+	Channels []Channel `toml:"channels"`
 }
 
 // DocumentFile is document.md: the metadata of the source document.
@@ -142,6 +157,16 @@ type DocumentFile struct {
 	Validity string    `toml:"validity"`
 	Source   string    `toml:"source"`
 	DropFrom string    `toml:"drop_from"`
+
+	Published time.Time  `toml:"published"`
+	Topic     string     `toml:"topic"`
+	Relations []Relation `toml:"relations"`
+	Dates     []DocDate  `toml:"dates"`
+
+	ID     string `toml:"-"` // folder name under documents/, or "main"
+	Folder string `toml:"-"` // "documents/<id>" ("" for legacy document.md)
+	Main   bool   `toml:"-"` // shown at /document/
+	Text   File   `toml:"-"` // the source text
 }
 
 // PageFile is a free page under pages/.
@@ -188,8 +213,10 @@ func Load(dir string) (*Content, diag.List) {
 		}
 	}
 
-	// document.md and its source text
-	if data, ok := read(name("document.md"), &errs); ok {
+	// documents/<id>/ (many documents), else document.md and its source text
+	if st, err := os.Stat(filepath.Join(dir, "documents")); err == nil && st.IsDir() {
+		loadDocuments(c, &errs)
+	} else if data, ok := read(name("document.md"), &errs); ok {
 		d := &c.Document
 		d.Name = name("document.md")
 		d.Keys, d.Body, d.BodyLine = frontMatter(data, d.Name, d, &errs)
@@ -207,7 +234,11 @@ func Load(dir string) (*Content, diag.List) {
 				c.Source = File{Name: src, Data: data}
 			}
 		}
+		d.ID, d.Main, d.Text = "main", true, c.Source
+		d.Date, d.Published = day(d.Date), day(d.Published)
+		c.Documents = []DocumentFile{*d}
 	}
+	checkChannels(c, &errs)
 
 	// measures/*.md
 	for _, f := range list(dir, "measures", ".md", &errs) {

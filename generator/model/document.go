@@ -21,13 +21,12 @@ var (
 
 // document splits the source text into paragraphs, one per line, anchored by
 // line number so a link to a paragraph survives edits of other files.
-func document(c *load.Content, errs *diag.List) *site.Document {
-	df := c.Document
+func document(df load.DocumentFile, errs *diag.List) *site.Document {
 	d := &site.Document{Title: df.Title, Issuer: df.Issuer, Number: df.Number, Date: df.Date, Validity: df.Validity}
-	if c.Source.Data == nil {
+	if df.Text.Data == nil {
 		return d
 	}
-	lines := bytes.Split(bytes.ReplaceAll(c.Source.Data, []byte("\r\n"), []byte("\n")), []byte("\n"))
+	lines := bytes.Split(bytes.ReplaceAll(df.Text.Data, []byte("\r\n"), []byte("\n")), []byte("\n"))
 	dropped := df.DropFrom == ""
 	for i, l := range lines {
 		text := strings.TrimSpace(string(l))
@@ -50,7 +49,7 @@ func document(c *load.Content, errs *diag.List) *site.Document {
 		d.Paragraphs = append(d.Paragraphs, p)
 	}
 	if !dropped {
-		errs.Add(df.Keys.At(df.Name, "drop_from"), "drop_from %q does not start any line of %s", df.DropFrom, c.Source.Name)
+		errs.Add(df.Keys.At(df.Name, "drop_from"), "drop_from %q does not start any line of %s", df.DropFrom, df.Text.Name)
 	}
 	return d
 }

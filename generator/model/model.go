@@ -84,11 +84,7 @@ func Build(c *load.Content, md *markdown.Markdown, day time.Time) (*Result, diag
 		s.Departments = append(s.Departments, dep)
 	}
 
-	s.Document = document(c, &errs)
-	paras := map[string]*site.Paragraph{}
-	for _, p := range s.Document.Paragraphs {
-		paras[p.Anchor] = p
-	}
+	docs, docParas := documents(c, s, &errs)
 
 	// Measures: resolve references first, convert Markdown in parallel after.
 	ids := map[string]*site.Measure{}
@@ -102,6 +98,16 @@ func Build(c *load.Content, md *markdown.Markdown, day time.Time) (*Result, diag
 			ID: mf.ID, Order: mf.Order, Label: mf.Label, Title: mf.Title, Summary: mf.Summary,
 			Duty: mf.Duty, ValidUntil: mf.ValidUntil, ValidNote: mf.ValidNote, Funds: mf.Funds, File: mf.Name,
 		}
+		doc := s.Document
+		if mf.Document != "" {
+			if doc = docs[mf.Document]; doc == nil {
+				errs.Add(at("document"), "unknown document %q (folders under documents/: %s)", mf.Document, known(docs))
+				doc = s.Document
+			}
+		}
+		m.Document = doc
+		doc.Measures = append(doc.Measures, m)
+		paras := docParas[doc]
 		checkID(&errs, at("id"), mf.ID, "measure", ids)
 		ids[mf.ID] = m
 		if prev, dup := orders[mf.Order]; dup {
@@ -142,11 +148,15 @@ func Build(c *load.Content, md *markdown.Markdown, day time.Time) (*Result, diag
 			m.Paragraph = p
 			p.Measure = m
 		} else if mf.Paragraph != "" {
-			errs.Add(at("paragraph"), "paragraph %q is not in the source document (anchors are p1…p%d)", mf.Paragraph, len(s.Document.Paragraphs))
+			errs.Add(at("paragraph"), "paragraph %q is not in the source document (anchors are p1…p%d)", mf.Paragraph, len(doc.Paragraphs))
 		}
 		s.Measures = append(s.Measures, m)
 	}
 	sortMeasures(s)
+	relations(c, docs, ids, &errs)
+	status(s, day)
+	calendar(s)
+	contacts(c, s)
 
 	// Pages
 	pageIDs := map[string]*site.Page{}
@@ -179,9 +189,10 @@ func Build(c *load.Content, md *markdown.Markdown, day time.Time) (*Result, diag
 			jobs = append(jobs, job{pf.Body, pf.Name, pf.BodyLine, p.URL(), func(r markdown.Result) { p.Body, p.TOC = r.HTML, r.TOC }})
 		}
 	}
-	if len(c.Document.Body) > 0 {
-		d := s.Document
-		jobs = append(jobs, job{c.Document.Body, c.Document.Name, c.Document.BodyLine, "/document/", func(r markdown.Result) { d.Intro = r.HTML }})
+	for _, df := range c.Documents {
+		if d := docs[df.ID]; d != nil && len(df.Body) > 0 {
+			jobs = append(jobs, job{df.Body, df.Name, df.BodyLine, d.URL(), func(r markdown.Result) { d.Intro = r.HTML }})
+		}
 	}
 	results := make([]markdown.Result, len(jobs))
 	jobErrs := make([]diag.List, len(jobs))

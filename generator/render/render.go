@@ -80,6 +80,8 @@ type Page struct {
 	Open    []*site.Measure // the document gives no end date
 
 	Questions []QuestionGroup // calculator page
+
+	Document *site.Document // document pages
 }
 
 // Current is the aria-current value of a menu link to u on this page:
@@ -117,7 +119,8 @@ var htmlKinds = []string{"home", "measure", "measures", "category", "categories"
 // reserved are the first path segments generated pages use; a free page may
 // not take one.
 var reserved = map[string]bool{"measures": true, "categories": true, "departments": true,
-	"audiences": true, "document": true, "calculator": true, "assets": true, "data": true}
+	"audiences": true, "document": true, "calculator": true, "assets": true, "data": true,
+	"documents": true, "calendar": true, "updates": true}
 
 // Render renders every page of s with the theme's layouts and returns the
 // files by output path ("index.html", "measures/m1/index.html", "404.html",
@@ -178,6 +181,10 @@ func Render(s *site.Site, a site.Assets, theme fs.FS, opt Options) (map[string][
 	if err := xmlFiles(s, set, urls, files); err != nil {
 		return nil, err
 	}
+	if len(s.Documents) > 0 {
+		files["calendar.ics"] = ICS(s)
+		redirects(s, files)
+	}
 	if err := staticFiles(theme, files); err != nil {
 		return nil, err
 	}
@@ -216,7 +223,7 @@ func parse(s *site.Site, a site.Assets, theme fs.FS) (*templates, error) {
 		}
 	}
 	t := &templates{html: map[string]*htmpl.Template{}}
-	for _, k := range htmlKinds {
+	for _, k := range append(htmlKinds, docKinds...) {
 		name := "layouts/" + k + ".html"
 		src, err := fs.ReadFile(theme, name)
 		if err != nil {
@@ -310,7 +317,7 @@ func plan(s *site.Site, a site.Assets, t *templates, opt Options) ([]job, error)
 			Crumbs: []Crumb{home, depsCrumb, {d.Name, d.URL()}}})
 	}
 	if d := s.Document; d != nil {
-		add("document", "/document/", &Page{Title: d.Title, OGType: "article",
+		add("document", "/document/", &Page{Title: d.Title, OGType: "article", Document: d,
 			Desc:   strings.TrimSpace(d.Number + " " + d.Title),
 			Crumbs: []Crumb{home, {"政策原文", "/document/"}}})
 	}
@@ -324,6 +331,7 @@ func plan(s *site.Site, a site.Assets, t *templates, opt Options) ([]job, error)
 		}
 		add("page", pg.URL(), &Page{Title: pg.Title, Page: pg, Crumbs: []Crumb{home, {pg.Title, pg.URL()}}})
 	}
+	planDocs(s, add)
 	add("404", "/404.html", &Page{Title: "页面未找到"})
 	return jobs, nil
 }

@@ -29,6 +29,14 @@ type Site struct {
 
 	// Calculator is nil when the content has no rules.
 	Calculator *Calculator
+
+	Documents []*Document // every document, oldest first; Document is one of them
+	Events    []*Event    // the policy calendar, by date
+	// Changes are the site's commits, newest first (最近更新, feed);
+	// HistoryNote says why there is no history (not a git checkout), else "".
+	Changes     []*Commit
+	HistoryNote string
+	Repository  string // web address of the content's git repository, or ""
 }
 
 // MenuItem is one entry of the main menu.
@@ -60,6 +68,8 @@ type Department struct {
 	Name    string // exactly as the document writes it, e.g. "市人社局"
 	Lead    []*Measure
 	Partner []*Measure
+
+	Contacts []Contact // staff-added channels, each with its source
 }
 
 // Measure is one work measure or safeguard.
@@ -82,11 +92,49 @@ type Measure struct {
 	TOC        []Heading
 	Benefits   []string // ids of calculator benefits for this measure (may be empty)
 	File       string   // content path, for "edit this page"
+
+	Document  *Document   // the document it belongs to
+	Relations []*Relation // later documents' relations concerning it, by date
+	History   *History    // nil: no history (see Site.HistoryNote)
+	Params    []*ParamView
+}
+
+// EndDate is the day the measure ends as its documents state it: its own
+// end date, moved by a later continuation, or the start of a replacement.
+// Zero: no end date is stated.
+func (m *Measure) EndDate() time.Time {
+	end := m.ValidUntil
+	for _, r := range m.Relations {
+		switch r.Type {
+		case "continues":
+			end = r.Until // zero when the continuation names no end
+		case "replaces":
+			if last := r.Start.AddDate(0, 0, -1); !r.Start.IsZero() && (end.IsZero() || last.Before(end)) {
+				return last
+			}
+			return end
+		}
+	}
+	return end
+}
+
+// Replaced is the relation that ended the measure on or before day, if any.
+func (m *Measure) Replaced(day time.Time) *Relation {
+	for _, r := range m.Relations {
+		if r.Type == "replaces" && !day.Before(r.Start) {
+			return r
+		}
+	}
+	return nil
 }
 
 // Expired reports whether the measure's validity ended before day.
 func (m *Measure) Expired(day time.Time) bool {
-	return !m.ValidUntil.IsZero() && day.After(m.ValidUntil)
+	if m.Replaced(day) != nil {
+		return true
+	}
+	end := m.EndDate()
+	return !end.IsZero() && day.After(end)
 }
 
 // URL is the site-relative URL of the measure page.
@@ -117,6 +165,28 @@ type Document struct {
 	Validity   string    // 有效性
 	Paragraphs []*Paragraph
 	Intro      template.HTML // optional Markdown body of content/document.md
+
+	ID         string    // folder name under content/documents/
+	Main       bool      // the main document, at /document/
+	Published  time.Time // 发布日期; zero: not stated
+	Topic      string    // 主题分类; "": not stated
+	Status     string    // StatusInForce, StatusPartly or StatusEnded on the build date
+	StatusNote string    // how Status follows from the documents
+	Measures   []*Measure
+	Relations  []*Relation // relations this document states (to earlier ones)
+	Incoming   []*Relation // later documents' relations to this one
+	Dates      []DocDate
+	File       string // content path of its document.md
+	History    *History
+}
+
+// URL is the site-relative URL of the document page: /document/ for the main
+// document (the URL the site has always used), else /documents/<id>/.
+func (d *Document) URL() string {
+	if d.Main || d.ID == "" {
+		return "/document/"
+	}
+	return "/documents/" + d.ID + "/"
 }
 
 // Paragraph is one paragraph of the source document with a stable anchor.
@@ -126,10 +196,16 @@ type Paragraph struct {
 	Text   string
 	// Measure is the measure this paragraph is the source of, if any.
 	Measure *Measure
+	Doc     *Document // nil: the main document
 }
 
 // URL is the site-relative link to the paragraph on the document page.
-func (p *Paragraph) URL() string { return "/document/#" + p.Anchor }
+func (p *Paragraph) URL() string {
+	if p.Doc != nil {
+		return p.Doc.URL() + "#" + p.Anchor
+	}
+	return "/document/#" + p.Anchor
+}
 
 // Page is a free Markdown page, URL /<slug>/.
 type Page struct {

@@ -699,7 +699,7 @@ function setError(input, errNode, msg) {
 
 function citation(cite, anchor) {
   const q = `“${cite}”`;
-  return el("span", { class: "calc-cite" }, "（原文：", anchor ? el("a", { href: siteURL(`document/#${anchor}`) }, q) : q, "）");
+  return el("span", { class: "calc-cite" }, "（原文：", anchor ? el("a", { href: siteURL(anchor.includes("/") ? anchor : `document/#${anchor}`) }, q) : q, "）");
 }
 
 // siteURL turns a path inside the site ("measures/m8/") into a link, from

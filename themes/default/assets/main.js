@@ -90,3 +90,30 @@
     ready();
   }
 })();
+
+// 政策文件库: filter the table by year and status. Without JavaScript the
+// form stays hidden and the whole table shows.
+(function () {
+  "use strict";
+  function setup() {
+    var form = document.querySelector("form[data-doc-filter]");
+    if (!form) return;
+    form.hidden = false;
+    function apply() {
+      var year = form.elements.year.value, status = form.elements.status.value;
+      document.querySelectorAll("table.doc-list tbody[data-year]").forEach(function (tb) {
+        var shown = 0;
+        tb.querySelectorAll("tr[data-status]").forEach(function (tr) {
+          var ok = (!year || tb.dataset.year === year) && (!status || tr.dataset.status === status);
+          tr.hidden = !ok;
+          if (ok) shown++;
+        });
+        tb.hidden = shown === 0;
+      });
+    }
+    form.addEventListener("change", apply);
+    form.addEventListener("submit", function (e) { e.preventDefault(); apply(); });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
+  else setup();
+})();
