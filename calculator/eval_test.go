@@ -92,7 +92,7 @@ func build(t testing.TB, rules string, ids ...string) *calculator.Program {
 	p, errs := compile.Compile(compile.Sources{
 		Questions: compile.File{Name: "q.toml", Src: []byte(testQuestions)},
 		Rules:     []compile.File{{Name: "r.toml", Src: []byte("measure = \"m1\"\n" + rules)}},
-		Source:    []byte("原文"),
+		Source:    []byte("原文，2023年3月1日起施行，政策实施期限截至2024年6月30日。"),
 	})
 	if len(errs) > 0 {
 		t.Fatalf("compile:\n%v\n%s", errs, rules)
@@ -355,7 +355,7 @@ values = [
   { from = 2023-01-01, value = "1000", cite = "原文" },
   { from = 2024-01-01, value = "1200", cite = "原文" },
 ]
-` + grantX("x", "a", "std", "valid_from = 2023-03-01\nvalid_until = 2024-06-30") + grant("forever", "a", "std")
+` + grantX("x", "a", "std", "valid_from = 2023-03-01\nvalid_from_cite = \"2023年3月1日起施行\"\nvalid_until = 2024-06-30\nvalid_cite = \"政策实施期限截至2024年6月30日\"") + grant("forever", "a", "std")
 	p := build(t, rules, "x", "forever")
 	for _, tc := range []struct {
 		date, answers, id           string
@@ -368,8 +368,8 @@ values = [
 		{"2024-07-01", `{"a":true}`, "x", "expired", "eligible", "1200", "已于2024年6月30日到期"},
 		{"2024-07-01", `{"a":false}`, "x", "expired", "ineligible", "", "已于2024年6月30日到期"},
 		{"2024-07-01", `{}`, "x", "expired", "possible", "1200", "已于2024年6月30日到期"},
-		{"2023-02-01", `{"a":true}`, "x", "not_yet", "eligible", "1000", "2023年3月1日起施行，尚未生效"},
-		{"2022-06-01", `{"a":true}`, "forever", "not_yet", "eligible", "", "“标准”自2023年1月1日起才有规定，所选日期2022年6月1日无法计算"},
+		{"2023-02-01", `{"a":true}`, "x", "not_yet", "eligible", "1000", "文件写明2023年3月1日起施行，尚未生效"},
+		{"2022-06-01", `{"a":true}`, "forever", "not_yet", "eligible", "", "文件写明“标准”自2023年1月1日起适用，所选日期2022年6月1日尚未适用"},
 		{"2099-01-01", `{"a":true}`, "forever", "eligible", "", "1200", ""}, // no valid_until: never expires
 	} {
 		r := find(t, eval(p, tc.date, tc.answers), tc.id)
