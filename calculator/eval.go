@@ -248,7 +248,7 @@ func (p *Program) knownAudience(a string) bool {
 // state is a benefit between the passes.
 type state struct {
 	b        *Benefit
-	base     string // eligible / ineligible / possible, ignoring validity
+	base     string   // eligible / ineligible / possible, ignoring validity
 	openMiss []string // labels of open-list criteria answered "no"
 	criteria []CriterionResult
 	critDeps []int

@@ -26,15 +26,15 @@ type Sources struct {
 	// anchors. A cite found in Source but without anchor is an error.
 	Anchor func(cite string) (anchor string, ok bool)
 	// Known ids and names; nil means "not checked".
-	Measures    []string // measure ids ("m1")
+	Measures []string // measure ids ("m1")
 	// Paragraph returns the source paragraph of a measure (its anchor and
 	// text). When set, the words stating a validity date must be in the
 	// measure's own paragraph, and the same-sentence check looks only there.
 	Paragraph func(measure string) (anchor, text string, ok bool)
 	// Basis is the issue date of the document and BasisName its name (see
 	// calculator.Program.Basis). A benefit's valid_from needs its own cite.
-	Basis     calculator.Date
-	BasisName string
+	Basis       calculator.Date
+	BasisName   string
 	Audiences   []string // audience ids ("enterprises")
 	Departments []string // department names as the document writes them ("市人社局")
 }

@@ -60,6 +60,7 @@ func (c *compiler) benefitValidity(t *tbl, b *calculator.Benefit, measure string
 	_, hasCite := t.m["valid_cite"]
 	switch {
 	case b.ValidUntil != 0 && whole != nil:
+		t.str("valid_cite", false)
 		t.errAt(t.keyPath("valid_until"), "本文件的 [validity] 已写明整条措施的期限：截止日期只写一次")
 	case b.ValidUntil != 0:
 		b.ValidScope = calculator.ScopeSentence

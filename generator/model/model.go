@@ -140,14 +140,14 @@ func BuildWith(c *load.Content, md *markdown.Markdown, day time.Time, opt Option
 			m.Category = cat
 			cat.Measures = append(cat.Measures, m)
 		} else if mf.Category != "" {
-			errs.Add(at("category"), "unknown category %q (declared in %s: %s)", mf.Category, sf.Name, known(cats))
+			errs.Add(at("category"), "unknown category %q (declared in %s: %s)", mf.Category, sf.Name, knownIDs(cats))
 		}
 		for i, a := range mf.Audiences {
 			if aud, ok := auds[a]; ok {
 				m.Audiences = append(m.Audiences, aud)
 				aud.Measures = append(aud.Measures, m)
 			} else {
-				errs.Add(at(key("audiences", i, "")), "unknown audience %q (declared in %s: %s)", a, sf.Name, known(auds))
+				errs.Add(at(key("audiences", i, "")), "unknown audience %q (declared in %s: %s)", a, sf.Name, knownIDs(auds))
 			}
 		}
 		for i, name := range mf.Lead {
@@ -169,7 +169,7 @@ func BuildWith(c *load.Content, md *markdown.Markdown, day time.Time, opt Option
 		if p, ok := paras[mf.Paragraph]; ok {
 			m.Paragraph = p
 			p.Measure = m
-			checkLead(&errs, at, p, mf.Lead, mf.Partners)
+			checkLead(&errs, at, p, known(deps, mf.Lead), known(deps, mf.Partners))
 		} else if mf.Paragraph != "" {
 			errs.Add(at("paragraph"), "paragraph %q is not in the source document (anchors are p1…p%d)", mf.Paragraph, len(s.Document.Paragraphs))
 		}
@@ -278,7 +278,18 @@ func checkID[T any](errs *diag.List, pos diag.Pos, id, what string, seen map[str
 	}
 }
 
-func known[T any](m map[string]T) string {
+// known keeps the names that are in m (unknown ones are reported apart).
+func known[T any](m map[string]T, names []string) []string {
+	var out []string
+	for _, n := range names {
+		if _, ok := m[n]; ok {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func knownIDs[T any](m map[string]T) string {
 	var ks []string
 	for k := range m {
 		ks = append(ks, k)

@@ -42,9 +42,9 @@ func funcs(s *site.Site, a site.Assets) map[string]any {
 		"partlyExpired": func(m *site.Measure) bool { return m.PartlyExpired(s.BuildDate) },
 		"expiredParts":  func(m *site.Measure) []site.ValidPart { return m.ExpiredParts(s.BuildDate) },
 		"after":         func(t time.Time) bool { return s.BuildDate.After(t) },
-		"locale":  func(lang string) string { return strings.ReplaceAll(lang, "-", "_") },
-		"prose":   prose,
-		"xml":     xmlEscape,
+		"locale":        func(lang string) string { return strings.ReplaceAll(lang, "-", "_") },
+		"prose":         prose,
+		"xml":           xmlEscape,
 		"deptNames": func(ds []*site.Department) string {
 			names := make([]string, len(ds))
 			for i, d := range ds {

@@ -18,10 +18,10 @@ type Site struct {
 	// publisher; "" = not stated (never the document's issuer by default:
 	// the issuer is Document.Issuer, shown with the document).
 	Publisher string
-	Menus       []MenuItem
-	Footer      string    // plain text
-	BuildDate   time.Time // reference date of the build (expiry notices); date only, UTC
-	Updated     time.Time // content date for the feed, from site.toml; never the wall clock
+	Menus     []MenuItem
+	Footer    string    // plain text
+	BuildDate time.Time // reference date of the build (expiry notices); date only, UTC
+	Updated   time.Time // content date for the feed, from site.toml; never the wall clock
 
 	Categories  []*Category   // in site.toml order
 	Audiences   []*Audience   // in site.toml order
@@ -69,16 +69,16 @@ type Department struct {
 
 // Measure is one work measure or safeguard.
 type Measure struct {
-	ID         string // ASCII, URL /measures/<id>/, e.g. "m1", "s2"
-	Order      int    // position in the document, for sorting
-	Label      string // "第1条", "保障措施（一）"
-	Title      string
-	Summary    string // one plain sentence for lists and Open Graph
-	Category   *Category
-	Lead       []*Department // only where the document says 牵头
-	Partners   []*Department // the other departments, as the document lists them
-	Duty       string // the document's words on responsibility, e.g. "按职责分工负责，县区政府落实"
-	Audiences  []*Audience
+	ID        string // ASCII, URL /measures/<id>/, e.g. "m1", "s2"
+	Order     int    // position in the document, for sorting
+	Label     string // "第1条", "保障措施（一）"
+	Title     string
+	Summary   string // one plain sentence for lists and Open Graph
+	Category  *Category
+	Lead      []*Department // only where the document says 牵头
+	Partners  []*Department // the other departments, as the document lists them
+	Duty      string        // the document's words on responsibility, e.g. "按职责分工负责，县区政府落实"
+	Audiences []*Audience
 	// ValidUntil is set only when the rules say, with a cite, that a date
 	// covers the whole measure (ValidCite, ValidAnchor: the words). Dates
 	// that close one sentence are Parts. Both come from the compiled rules.
@@ -86,13 +86,13 @@ type Measure struct {
 	ValidCite   string
 	ValidAnchor string
 	Parts       []ValidPart
-	ValidNote   string // optional note from the front matter
-	Funds      []string   // fund sources the document names
-	Paragraph  *Paragraph // the source paragraph it comes from
-	Body       template.HTML
-	TOC        []Heading
-	Benefits   []string // ids of calculator benefits for this measure (may be empty)
-	File       string   // content path, for "edit this page"
+	ValidNote   string     // optional note from the front matter
+	Funds       []string   // fund sources the document names
+	Paragraph   *Paragraph // the source paragraph it comes from
+	Body        template.HTML
+	TOC         []Heading
+	Benefits    []string // ids of calculator benefits for this measure (may be empty)
+	File        string   // content path, for "edit this page"
 }
 
 // ValidPart is a part of a measure (a benefit, or a passage) whose own
