@@ -34,11 +34,11 @@ func text(r *Result, name string) string {
 
 type measuresFile struct {
 	Measures []struct {
-		ID          string `json:"id"`
+		ID          string                  `json:"id"`
 		Lead        []struct{ Name string } `json:"lead"`
 		Departments []struct{ Name string } `json:"departments"`
-		ValidUntil  string `json:"valid_until"`
-		Status      string `json:"status"`
+		ValidUntil  string                  `json:"valid_until"`
+		Status      string                  `json:"status"`
 		Parts       []struct {
 			Name, ValidUntil string
 			Expired          bool

@@ -105,12 +105,12 @@ func fixture() *site.Site {
 	}
 	m3 := &site.Measure{
 		ID: "m3", Order: 3, Label: "第3条", Title: "就业见习",
-		Summary:  "企业开发见习岗位，吸纳离校未就业高校毕业生参加见习。",
+		Summary: "企业开发见习岗位，吸纳离校未就业高校毕业生参加见习。",
 		// The document says no 牵头 here: departments as listed, without rank.
 		// Only one sentence states an end date: a part of the measure.
 		Category: youth, Partners: []*site.Department{hrss, finance},
 		Duty: "按职责分工负责", Audiences: []*site.Audience{firms},
-		Parts: []site.ValidPart{{Name: "剩余期限见习补贴", Until: day(2025, 12, 31), Cite: "政策实施期限截至2025年12月31日", Anchor: "p9"}},
+		Parts:     []site.ValidPart{{Name: "剩余期限见习补贴", Until: day(2025, 12, 31), Cite: "政策实施期限截至2025年12月31日", Anchor: "p9"}},
 		Paragraph: p9, File: "content/measures/m3.md",
 		Body: template.HTML("<p>见习岗位由企业开发。</p>\n"),
 	}
