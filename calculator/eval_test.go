@@ -587,3 +587,53 @@ func TestEscaping(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusWords: open lists, open conditions, competitive applications,
+// unstated amounts and dates before the document never overstate.
+func TestStatusWords(t *testing.T) {
+	rules := grantX("apply", "a", "100", "claim = \"apply\"\nclaim_note = \"竞争性申报\"") +
+		grantX("open", "a", "100", "claim = \"open\"\nclaim_note = \"条件文件未列出\"") + `
+[[benefits]]
+id = "list"
+name = "名单"
+audience = ["enterprises"]
+kind = "grant"
+departments = ["市人社局"]
+amount_unstated = true
+
+[[benefits.criteria]]
+label = "属于所列人员"
+expr = "a"
+cite = "原文"
+open = true
+`
+	p := build(t, rules, "apply", "open", "list")
+	r := eval(p, "2023-11-01", `{"a":true}`)
+	if x := find(t, r, "apply"); x.Status != calculator.CanApply || x.StatusLabel != "可申报" || x.StatusReason != "竞争性申报" || x.Amount.Value != "100" {
+		t.Errorf("apply: %s %q %q %q", x.Status, x.StatusLabel, x.StatusReason, x.Amount.Value)
+	}
+	if x := find(t, r, "open"); x.Status != calculator.Possible || x.StatusLabel != "可能符合（以认定为准）" || x.StatusReason != "条件文件未列出" {
+		t.Errorf("open: %s %q %q", x.Status, x.StatusLabel, x.StatusReason)
+	}
+	if x := find(t, r, "list"); x.Status != calculator.Eligible || x.Amount.Text != "金额文件未写明" {
+		t.Errorf("unstated amount: %s %q", x.Status, x.Amount.Text)
+	}
+	r = eval(p, "2023-11-01", `{"a":false}`)
+	if x := find(t, r, "list"); x.Status != calculator.Possible || x.StatusLabel != "可能符合（以认定为准）" || !strings.Contains(x.StatusReason, "属于所列人员") {
+		t.Errorf("outside an open list: %s %q %q", x.Status, x.StatusLabel, x.StatusReason)
+	}
+	if x := find(t, r, "apply"); x.Status != calculator.Ineligible || x.StatusReason != "" {
+		t.Errorf("a closed condition not met: %s %q", x.Status, x.StatusReason)
+	}
+	// Before the document the rules rest on: undetermined, never not_yet.
+	p.Basis, p.BasisName = calculator.MakeDate(2023, 10, 27), "某文件"
+	x := find(t, eval(p, "2023-10-01", `{"a":true}`), "apply")
+	if x.Status != calculator.Undetermined || x.StatusLabel != "无法判断" || !strings.Contains(x.Expiry, "某文件（2023年10月27日印发）") {
+		t.Errorf("before the basis: %s %q %q", x.Status, x.StatusLabel, x.Expiry)
+	}
+	// The program keeps all of it through rules.json.
+	q, err := calculator.DecodeProgram(p.JSON())
+	if err != nil || q.Basis != p.Basis || q.Benefits[0].Claim != "apply" || !q.Benefits[2].Criteria[0].Open || q.Benefits[2].Form != calculator.FormUnstated {
+		t.Errorf("rules.json round trip: %v", err)
+	}
+}

@@ -462,7 +462,7 @@ func (c *compiler) benefit(t *tbl, measure string, whole *wholeValidity) {
 			t.errAt(t.path, "福利 %s 的金额：%s", b.ID, msg)
 		}
 	}
-	if b.Form != calculator.FormNone && strings.TrimSpace(b.Unit) == "" && b.Kind != "" {
+	if b.Form != calculator.FormNone && b.Form != calculator.FormUnstated && strings.TrimSpace(b.Unit) == "" && b.Kind != "" {
 		t.errAt(t.path, "福利 %s 缺少 unit（金额单位，如 \"元\"）", b.ID)
 	}
 	for _, nt := range t.tables("notes", false) {
