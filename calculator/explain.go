@@ -66,16 +66,20 @@ func (en *env) finish(s *state) BenefitResult {
 	if status != base {
 		r.StatusIfValid = base
 	}
+	within := "有效期内"
+	if status == Undetermined {
+		within = "按本文件"
+	}
 	if base == Possible && len(reasons) > 0 && len(s.critDeps) == 0 {
 		r.StatusLabel = "可能符合（以认定为准）"
 		if status != Possible {
-			r.StatusLabel = StatusLabel(status) + "（有效期内可能符合，以认定为准）"
+			r.StatusLabel = StatusLabel(status) + "（" + within + "可能符合，以认定为准）"
 		}
 	}
 	if base == Possible && len(s.critDeps) > 0 {
 		r.StatusLabel = "可能符合，取决于：" + en.names(s.critDeps)
 		if status != Possible {
-			r.StatusLabel = StatusLabel(status) + "（有效期内可能符合，取决于：" + en.names(s.critDeps) + "）"
+			r.StatusLabel = StatusLabel(status) + "（" + within + "可能符合，取决于：" + en.names(s.critDeps) + "）"
 		}
 	}
 	r.StatusReason = strings.Join(reasons, "；")
