@@ -17,6 +17,7 @@ import (
 //	{{param id 万}}       the same in units of 10,000 ("20" for 200000, written before 万元)
 //	{{bracket id N}}      the value of row N (1-based) of a bracket
 //	{{until benefit-id}}  the end date of a benefit ("2023年12月31日")
+//	{{until measure}}     the end date of the whole measure (its [validity])
 //
 // id is the param's id in the measure's own rules file, or "measure.id" for
 // another measure's. And the build fails when the prose states an amount
@@ -161,6 +162,14 @@ func (f *facts) resolve(measure, kind, id string, n int, arg string) (string, st
 		}
 		return b.Rows[n-1].Value.String(), ""
 	case "until":
+		if id == "measure" {
+			for _, x := range f.prog.Benefits {
+				if x.Measure == measure && x.ValidScope == calculator.ScopeMeasure {
+					return x.ValidUntil.Chinese(), ""
+				}
+			}
+			return "", "{{until measure}}: the rules of measure " + measure + " state no end date for the whole measure ([validity])"
+		}
 		b := f.benefits[id]
 		switch {
 		case b == nil:
