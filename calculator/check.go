@@ -89,7 +89,7 @@ func (p *Program) Check() []Problem {
 		texts = append(texts, b.Label, b.Unit)
 	}
 	for _, b := range p.Benefits {
-		texts = append(texts, b.ID, b.Measure, b.Name, b.Kind, b.Fund, b.Unit, b.Form)
+		texts = append(texts, b.ID, b.Measure, b.Name, b.Kind, b.Fund, b.Unit, b.Form, b.Claim, b.ClaimNote, b.ValidCite, b.ValidAnchor)
 		texts = append(texts, b.Departments...)
 		for _, n := range b.Notes {
 			texts = append(texts, n.Text, n.Cite, n.Anchor)
@@ -122,9 +122,10 @@ func (p *Program) Check() []Problem {
 			b.validFrom, b.validUntil = b.ValidFrom.String(), b.ValidUntil.String()
 			r := &BenefitResult{Benefit: b.ID, Measure: b.Measure, Name: b.Name, Kind: b.Kind,
 				Notes: b.Notes, Fund: b.Fund, Departments: b.Departments,
-				ValidFrom: b.ValidFrom.String(), ValidUntil: b.ValidUntil.String()}
+				ValidFrom: b.ValidFrom.String(), ValidUntil: b.ValidUntil.String(),
+				ValidCite: b.ValidCite, ValidAnchor: b.ValidAnchor, Claim: b.Claim}
 			for _, c := range b.Criteria {
-				r.Criteria = append(r.Criteria, CriterionResult{Label: c.Label, Cite: c.Cite, Anchor: c.Anchor})
+				r.Criteria = append(r.Criteria, CriterionResult{Label: c.Label, Cite: c.Cite, Anchor: c.Anchor, Open: c.Open})
 			}
 			b.static = buildStatic(r)
 		}
@@ -185,6 +186,15 @@ func (c *checker) benefit(b *Benefit) {
 	if b.ValidFrom != 0 && b.ValidUntil != 0 && b.ValidFrom > b.ValidUntil {
 		c.add(nil, 0, "福利 "+b.ID+" 的生效日期晚于截止日期")
 	}
+	switch b.Claim {
+	case "":
+	case ClaimApply, ClaimOpen:
+		if strings.TrimSpace(b.ClaimNote) == "" {
+			c.add(nil, 0, "福利 "+b.ID+" 的 claim = "+strconv.Quote(b.Claim)+" 需要 claim_note 说明原因")
+		}
+	default:
+		c.add(nil, 0, "福利 "+b.ID+" 的 claim "+strconv.Quote(b.Claim)+" 未知（可用：apply、open）")
+	}
 	for i := range b.Criteria {
 		c.formula(b.Criteria[i].Expr, tBool)
 	}
@@ -217,6 +227,7 @@ func FormProblem(kind, form string, has map[string]bool) string {
 		FormRange:     {"amount_min", "amount_max"},
 		FormLoan:      {"amount_max"},
 		FormNone:      nil,
+		FormUnstated:  nil,
 	}
 	need, ok := want[form]
 	if !ok {
@@ -229,6 +240,8 @@ func FormProblem(kind, form string, has map[string]bool) string {
 	switch {
 	case kind == KindService && anyAmount:
 		return "服务类（service）不能有金额"
+	case form == FormUnstated && (anyAmount || kind != KindGrant):
+		return "amount_unstated 只用于补贴类（grant），且不能同时写金额"
 	case kind == KindLoan && form != FormLoan:
 		return "贷款类（loan）应写 amount_max（最高额度），可加 term_max_months"
 	case kind == KindGrant && (form == FormLoan || form == FormNone):
@@ -275,6 +288,8 @@ func formName(form string) string {
 // FormOf infers the amount form from the fields present, for the compiler.
 func FormOf(kind string, has map[string]bool) string {
 	switch {
+	case has["unstated"]:
+		return FormUnstated
 	case kind == KindService:
 		return FormNone
 	case kind == KindLoan:

@@ -65,6 +65,16 @@
 // "（政策已到期，以上为有效期内可得的金额，仅供参考）". A benefit without
 // valid_until never expires. Ineligible benefits show no amount.
 //
+// Status words never overstate. can_apply 可申报: every stated condition is
+// met but the benefit is a competitive application (claim "apply").
+// A benefit with claim "open" (the document says "符合条件的" without listing
+// the conditions) is at most possible. A criterion marked open (the
+// document's list ends in "等") that is not met gives possible, labelled
+// "可能符合（以认定为准）", not ineligible. "status_reason" says why.
+// undetermined 无法判断: the reference date is before the program's basis
+// (the issue date of the document the rules rest on); the rules say
+// nothing about earlier dates, so this is never "not_yet".
+//
 // Params: the value in effect on the reference date is the last one whose
 // "from" is on or before it. Before the first "from" there is no value: the
 // benefit is not_yet with an explanation; no earlier value is assumed.

@@ -38,6 +38,11 @@ const (
 	Possible   = "possible"
 	Expired    = "expired"
 	NotYet     = "not_yet"
+	// CanApply: every stated condition is met, but the benefit is a
+	// competitive application, not an entitlement.
+	CanApply = "can_apply"
+	// Undetermined: the date is before the document the rules rest on.
+	Undetermined = "undetermined"
 )
 
 // StatusLabel is the Chinese label of a status.
@@ -53,6 +58,10 @@ func StatusLabel(s string) string {
 		return "已到期"
 	case NotYet:
 		return "未生效"
+	case CanApply:
+		return "可申报"
+	case Undetermined:
+		return "无法判断"
 	}
 	return s
 }
@@ -63,6 +72,7 @@ type BenefitResult struct {
 	Status                       string
 	StatusLabel                  string
 	StatusIfValid                string // expired / not_yet: what it would be within validity
+	StatusReason                 string // why the status is no stronger (open list, open conditions, application)
 	Amount                       AmountResult
 	Calculation                  string
 	Criteria                     []CriterionResult
@@ -72,6 +82,8 @@ type BenefitResult struct {
 	Fund                         string
 	Departments                  []string
 	ValidFrom, ValidUntil        string
+	ValidCite, ValidAnchor       string // the document's words stating ValidUntil
+	Claim                        string // "", "apply" or "open" (see Benefit.Claim)
 	Expiry                       string // validity message: "已于2023年12月31日到期", "2024年1月1日起施行"
 
 	static *staticJSON // pre-encoded answer-independent fields (from Check)
@@ -98,6 +110,7 @@ type CriterionResult struct {
 	Met    *bool
 	Cite   string
 	Anchor string
+	Open   bool // an open list: not met means 以认定为准
 }
 
 // QuestionRef names a question.
@@ -235,7 +248,8 @@ func (p *Program) knownAudience(a string) bool {
 // state is a benefit between the passes.
 type state struct {
 	b        *Benefit
-	base     string // eligible / ineligible / possible, ignoring validity
+	base     string   // eligible / ineligible / possible, ignoring validity
+	openMiss []string // labels of open-list criteria answered "no"
 	criteria []CriterionResult
 	critDeps []int
 	// amount parts (valid when base != ineligible)
@@ -260,13 +274,20 @@ func (en *env) benefit(s *state, b *Benefit) {
 	var deps []int
 	for _, c := range b.Criteria {
 		v := en.eval(c.Expr.Root)
-		cr := CriterionResult{Label: c.Label, Cite: c.Cite, Anchor: c.Anchor}
+		cr := CriterionResult{Label: c.Label, Cite: c.Cite, Anchor: c.Anchor, Open: c.Open}
 		if v.known() {
 			cr.Met = &no
 			if v.b {
 				cr.Met = &yes
 			}
-			anyFalse = anyFalse || !v.b
+			switch {
+			case !v.b && c.Open:
+				// The document's list is open ("…等"): outside the named
+				// groups is not a "no", only "not certain".
+				s.openMiss = append(s.openMiss, c.Label)
+			case !v.b:
+				anyFalse = true
+			}
 		} else {
 			anyUnknown = true
 			deps = union(deps, v.deps)
@@ -276,6 +297,8 @@ func (en *env) benefit(s *state, b *Benefit) {
 	switch {
 	case anyFalse:
 		s.base = Ineligible
+	case len(s.openMiss) > 0 && !anyUnknown:
+		s.base = Possible
 	case anyUnknown:
 		s.base, s.critDeps = Possible, deps
 	default:

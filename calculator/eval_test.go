@@ -92,7 +92,7 @@ func build(t testing.TB, rules string, ids ...string) *calculator.Program {
 	p, errs := compile.Compile(compile.Sources{
 		Questions: compile.File{Name: "q.toml", Src: []byte(testQuestions)},
 		Rules:     []compile.File{{Name: "r.toml", Src: []byte("measure = \"m1\"\n" + rules)}},
-		Source:    []byte("原文"),
+		Source:    []byte("原文，2023年3月1日起施行，政策实施期限截至2024年6月30日。"),
 	})
 	if len(errs) > 0 {
 		t.Fatalf("compile:\n%v\n%s", errs, rules)
@@ -355,7 +355,7 @@ values = [
   { from = 2023-01-01, value = "1000", cite = "原文" },
   { from = 2024-01-01, value = "1200", cite = "原文" },
 ]
-` + grantX("x", "a", "std", "valid_from = 2023-03-01\nvalid_until = 2024-06-30") + grant("forever", "a", "std")
+` + grantX("x", "a", "std", "valid_from = 2023-03-01\nvalid_from_cite = \"2023年3月1日起施行\"\nvalid_until = 2024-06-30\nvalid_cite = \"政策实施期限截至2024年6月30日\"") + grant("forever", "a", "std")
 	p := build(t, rules, "x", "forever")
 	for _, tc := range []struct {
 		date, answers, id           string
@@ -368,8 +368,8 @@ values = [
 		{"2024-07-01", `{"a":true}`, "x", "expired", "eligible", "1200", "已于2024年6月30日到期"},
 		{"2024-07-01", `{"a":false}`, "x", "expired", "ineligible", "", "已于2024年6月30日到期"},
 		{"2024-07-01", `{}`, "x", "expired", "possible", "1200", "已于2024年6月30日到期"},
-		{"2023-02-01", `{"a":true}`, "x", "not_yet", "eligible", "1000", "2023年3月1日起施行，尚未生效"},
-		{"2022-06-01", `{"a":true}`, "forever", "not_yet", "eligible", "", "“标准”自2023年1月1日起才有规定，所选日期2022年6月1日无法计算"},
+		{"2023-02-01", `{"a":true}`, "x", "not_yet", "eligible", "1000", "文件写明2023年3月1日起施行，尚未生效"},
+		{"2022-06-01", `{"a":true}`, "forever", "not_yet", "eligible", "", "文件写明“标准”自2023年1月1日起适用，所选日期2022年6月1日尚未适用"},
 		{"2099-01-01", `{"a":true}`, "forever", "eligible", "", "1200", ""}, // no valid_until: never expires
 	} {
 		r := find(t, eval(p, tc.date, tc.answers), tc.id)
@@ -585,5 +585,55 @@ func TestEscaping(t *testing.T) {
 		if name.Text != `A<b> & "c" \ d` {
 			t.Errorf("name %q", name.Text)
 		}
+	}
+}
+
+// TestStatusWords: open lists, open conditions, competitive applications,
+// unstated amounts and dates before the document never overstate.
+func TestStatusWords(t *testing.T) {
+	rules := grantX("apply", "a", "100", "claim = \"apply\"\nclaim_note = \"竞争性申报\"") +
+		grantX("open", "a", "100", "claim = \"open\"\nclaim_note = \"条件文件未列出\"") + `
+[[benefits]]
+id = "list"
+name = "名单"
+audience = ["enterprises"]
+kind = "grant"
+departments = ["市人社局"]
+amount_unstated = true
+
+[[benefits.criteria]]
+label = "属于所列人员"
+expr = "a"
+cite = "原文"
+open = true
+`
+	p := build(t, rules, "apply", "open", "list")
+	r := eval(p, "2023-11-01", `{"a":true}`)
+	if x := find(t, r, "apply"); x.Status != calculator.CanApply || x.StatusLabel != "可申报" || x.StatusReason != "竞争性申报" || x.Amount.Value != "100" {
+		t.Errorf("apply: %s %q %q %q", x.Status, x.StatusLabel, x.StatusReason, x.Amount.Value)
+	}
+	if x := find(t, r, "open"); x.Status != calculator.Possible || x.StatusLabel != "可能符合（以认定为准）" || x.StatusReason != "条件文件未列出" {
+		t.Errorf("open: %s %q %q", x.Status, x.StatusLabel, x.StatusReason)
+	}
+	if x := find(t, r, "list"); x.Status != calculator.Eligible || x.Amount.Text != "金额文件未写明" {
+		t.Errorf("unstated amount: %s %q", x.Status, x.Amount.Text)
+	}
+	r = eval(p, "2023-11-01", `{"a":false}`)
+	if x := find(t, r, "list"); x.Status != calculator.Possible || x.StatusLabel != "可能符合（以认定为准）" || !strings.Contains(x.StatusReason, "属于所列人员") {
+		t.Errorf("outside an open list: %s %q %q", x.Status, x.StatusLabel, x.StatusReason)
+	}
+	if x := find(t, r, "apply"); x.Status != calculator.Ineligible || x.StatusReason != "" {
+		t.Errorf("a closed condition not met: %s %q", x.Status, x.StatusReason)
+	}
+	// Before the document the rules rest on: undetermined, never not_yet.
+	p.Basis, p.BasisName = calculator.MakeDate(2023, 10, 27), "某文件"
+	x := find(t, eval(p, "2023-10-01", `{"a":true}`), "apply")
+	if x.Status != calculator.Undetermined || x.StatusLabel != "无法判断" || !strings.Contains(x.Expiry, "某文件（2023年10月27日印发）") {
+		t.Errorf("before the basis: %s %q %q", x.Status, x.StatusLabel, x.Expiry)
+	}
+	// The program keeps all of it through rules.json.
+	q, err := calculator.DecodeProgram(p.JSON())
+	if err != nil || q.Basis != p.Basis || q.Benefits[0].Claim != "apply" || !q.Benefits[2].Criteria[0].Open || q.Benefits[2].Form != calculator.FormUnstated {
+		t.Errorf("rules.json round trip: %v", err)
 	}
 }

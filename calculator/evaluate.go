@@ -138,6 +138,10 @@ func buildStatic(r *BenefitResult) *staticJSON {
 		pre := w.take()
 		w.kstr("cite", c.Cite)
 		w.kstrOpt("anchor", c.Anchor)
+		if c.Open {
+			w.key("open")
+			w.boolean(true)
+		}
 		w.close('}')
 		st.crit = append(st.crit, [2][]byte{pre, w.take()})
 	}
@@ -158,6 +162,9 @@ func buildStatic(r *BenefitResult) *staticJSON {
 	w.kstrs("departments", r.Departments)
 	w.kstrOpt("valid_from", r.ValidFrom)
 	w.kstrOpt("valid_until", r.ValidUntil)
+	w.kstrOpt("valid_cite", r.ValidCite)
+	w.kstrOpt("valid_anchor", r.ValidAnchor)
+	w.kstrOpt("claim", r.Claim)
 	st.tail = w.take()
 	return st
 }
@@ -186,6 +193,7 @@ func (b *BenefitResult) write(w *writer) {
 	w.ktstr("status", b.Status)
 	w.ktstr("status_label", b.StatusLabel)
 	w.ktstrOpt("status_if_valid", b.StatusIfValid)
+	w.kstrOpt("status_reason", b.StatusReason)
 	w.key("amount")
 	w.open('{')
 	a := b.Amount

@@ -10,6 +10,7 @@ func (en *env) finish(s *state) BenefitResult {
 		Criteria: s.criteria, Notes: b.Notes, Exclusions: s.excl,
 		Fund: b.Fund, Departments: b.Departments,
 		ValidFrom: b.validFrom, ValidUntil: b.validUntil,
+		ValidCite: b.ValidCite, ValidAnchor: b.ValidAnchor, Claim: b.Claim,
 		static: b.static,
 	}
 	en.errs, en.noParam = s.errs, s.noParam
@@ -25,32 +26,63 @@ func (en *env) finish(s *state) BenefitResult {
 	}
 	s.errs = en.errs
 
-	status := s.base
+	// What the document's words allow at most, within validity.
+	base := s.base
+	var reasons []string
+	for _, l := range s.openMiss {
+		reasons = append(reasons, "“"+l+"”：文件所列人员以“等”字结尾，未列出的人员能否享受以负责部门认定为准")
+	}
+	if base == Eligible {
+		switch b.Claim {
+		case ClaimApply:
+			base = CanApply
+		case ClaimOpen:
+			base = Possible
+		}
+	}
+	if base != Ineligible && b.ClaimNote != "" && b.Claim != "" {
+		reasons = append(reasons, b.ClaimNote)
+	}
+	status := base
 	switch {
+	case en.p.Basis != 0 && en.day < en.p.Basis:
+		status = Undetermined
+		r.Expiry = "本指南依据" + en.p.BasisName + "（" + en.p.Basis.Chinese() + "印发）整理，无法判断" + en.day.Chinese() + "的情况"
 	case len(en.noParam) > 0:
 		x := en.p.Params[en.noParam[0]]
 		status = NotYet
-		r.Expiry = "“" + x.Label + "”自" + x.Values[0].From.Chinese() + "起才有规定，所选日期" + en.day.Chinese() + "无法计算"
+		r.Expiry = "文件写明“" + x.Label + "”自" + x.Values[0].From.Chinese() + "起适用，所选日期" + en.day.Chinese() + "尚未适用"
 	case b.ValidFrom != 0 && en.day < b.ValidFrom:
 		status = NotYet
-		r.Expiry = b.ValidFrom.Chinese() + "起施行，尚未生效"
+		r.Expiry = "文件写明" + b.ValidFrom.Chinese() + "起施行，尚未生效"
 	case b.ValidUntil != 0 && en.day > b.ValidUntil:
 		status = Expired
 		r.Expiry = "已于" + b.ValidUntil.Chinese() + "到期"
-		if s.base != Ineligible && r.Amount.Text != "" && len(amountDeps) == 0 && len(en.errs) == 0 && b.Form != FormNone {
+		if s.base != Ineligible && r.Amount.Text != "" && len(amountDeps) == 0 && len(en.errs) == 0 && b.Form != FormNone && b.Form != FormUnstated {
 			r.Calculation += "（政策已到期，以上为有效期内可得的金额，仅供参考）"
 		}
 	}
 	r.Status, r.StatusLabel = status, StatusLabel(status)
-	if status != s.base {
-		r.StatusIfValid = s.base
+	if status != base {
+		r.StatusIfValid = base
 	}
-	if s.base == Possible && len(s.critDeps) > 0 {
-		r.StatusLabel = "可能符合，取决于：" + en.names(s.critDeps)
+	within := "有效期内"
+	if status == Undetermined {
+		within = "按本文件"
+	}
+	if base == Possible && len(reasons) > 0 && len(s.critDeps) == 0 {
+		r.StatusLabel = "可能符合（以认定为准）"
 		if status != Possible {
-			r.StatusLabel = StatusLabel(status) + "（有效期内可能符合，取决于：" + en.names(s.critDeps) + "）"
+			r.StatusLabel = StatusLabel(status) + "（" + within + "可能符合，以认定为准）"
 		}
 	}
+	if base == Possible && len(s.critDeps) > 0 {
+		r.StatusLabel = "可能符合，取决于：" + en.names(s.critDeps)
+		if status != Possible {
+			r.StatusLabel = StatusLabel(status) + "（" + within + "可能符合，取决于：" + en.names(s.critDeps) + "）"
+		}
+	}
+	r.StatusReason = strings.Join(reasons, "；")
 	if s.base != Ineligible {
 		s.missing = deps
 		for _, qi := range deps {
@@ -81,6 +113,9 @@ func (en *env) amount(s *state, a *AmountResult) (string, []int) {
 	switch b.Form {
 	case FormNone:
 		a.Text = "不涉及金额"
+		return "", nil
+	case FormUnstated:
+		a.Text = "金额文件未写明"
 		return "", nil
 	case FormExact:
 		v = s.amount

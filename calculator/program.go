@@ -12,6 +12,15 @@ type Program struct {
 	Benefits   []*Benefit
 	Exclusions []*Exclusion
 	Examples   []*Example
+	// Parts are passages of a measure that carry their own validity but are
+	// not calculated (e.g. a repayment extension stated in one sentence).
+	Parts []*Part
+
+	// Basis is the issue date of the document the rules rest on, and
+	// BasisName its name. The rules say nothing about earlier dates: a date
+	// before Basis is "undetermined", never "not yet in force". 0 = none.
+	Basis     Date
+	BasisName string
 
 	// Indexes built by Check.
 	qIdx, pIdx, bIdx, benIdx map[string]int
@@ -122,6 +131,7 @@ const (
 	FormRange     = "range"      // AmountMin – AmountMax
 	FormLoan      = "loan"       // AmountMax, TermMonths
 	FormNone      = "none"       // service: no money
+	FormUnstated  = "unstated"   // money whose amount the document does not state
 )
 
 // Benefit is one thing a person or firm can get.
@@ -146,9 +156,46 @@ type Benefit struct {
 	Unit        string
 	Notes       []Note
 	Criteria    []Criterion
+	// Claim says how far the document's words entitle: "" (stated
+	// conditions decide), ClaimApply (a competitive application: at most
+	// 可申报) or ClaimOpen (the document grants it to "符合条件的" without
+	// listing every condition: at most 可能符合). ClaimNote says why.
+	Claim     string
+	ClaimNote string
+	// Validity: the words of the document that state ValidUntil (ValidFrom),
+	// and whether they close one sentence or the whole measure.
+	ValidScope      string // "" (no date), ScopeSentence or ScopeMeasure
+	ValidCite       string
+	ValidAnchor     string
+	ValidFromCite   string
+	ValidFromAnchor string
 
 	static                *staticJSON // set by Check
 	validFrom, validUntil string      // dates as text, set by Check
+}
+
+// Claims (Benefit.Claim).
+const (
+	ClaimApply = "apply"
+	ClaimOpen  = "open"
+)
+
+// Validity scopes (Benefit.ValidScope, Part.ValidScope).
+const (
+	ScopeSentence = "sentence"
+	ScopeMeasure  = "measure"
+)
+
+// Part is a passage of a measure with its own validity.
+type Part struct {
+	Measure     string
+	Name        string
+	Cite        string // the words of the passage
+	Anchor      string
+	ValidUntil  Date
+	ValidCite   string // the words stating ValidUntil
+	ValidAnchor string
+	ValidScope  string
 }
 
 // Formula is an expression with the source text it was compiled from.
@@ -163,6 +210,9 @@ type Criterion struct {
 	Expr   *Formula
 	Cite   string
 	Anchor string
+	// Open: the document's list ends in "等" (or is otherwise open), so not
+	// meeting the listed alternatives gives 可能符合（以认定为准）, not 不符合.
+	Open bool
 }
 
 // Note is information shown with a result.

@@ -16,6 +16,8 @@ func (p *Program) JSON() []byte {
 	w.open('{')
 	w.kstr("format", FormatID)
 	w.kstr("notice", p.Notice)
+	w.kstrOpt("basis", p.Basis.String())
+	w.kstrOpt("basis_name", p.BasisName)
 
 	w.key("questions")
 	w.open('[')
@@ -119,7 +121,14 @@ func (p *Program) JSON() []byte {
 		w.kstrOpt("fund", b.Fund)
 		w.kstrs("departments", b.Departments)
 		w.kstrOpt("valid_from", b.ValidFrom.String())
+		w.kstrOpt("valid_from_cite", b.ValidFromCite)
+		w.kstrOpt("valid_from_anchor", b.ValidFromAnchor)
 		w.kstrOpt("valid_until", b.ValidUntil.String())
+		w.kstrOpt("valid_scope", b.ValidScope)
+		w.kstrOpt("valid_cite", b.ValidCite)
+		w.kstrOpt("valid_anchor", b.ValidAnchor)
+		w.kstrOpt("claim", b.Claim)
+		w.kstrOpt("claim_note", b.ClaimNote)
 		w.kstr("form", b.Form)
 		for i, f := range b.amountFormulas() {
 			if f != nil {
@@ -138,6 +147,10 @@ func (p *Program) JSON() []byte {
 			w.formula(c.Expr)
 			w.kstr("cite", c.Cite)
 			w.kstrOpt("anchor", c.Anchor)
+			if c.Open {
+				w.key("open")
+				w.boolean(true)
+			}
 			w.close('}')
 		}
 		w.close(']')
@@ -169,6 +182,25 @@ func (p *Program) JSON() []byte {
 		w.close('}')
 	}
 	w.close(']')
+
+	if len(p.Parts) > 0 {
+		w.key("parts")
+		w.open('[')
+		for _, x := range p.Parts {
+			w.sep()
+			w.open('{')
+			w.kstr("measure", x.Measure)
+			w.kstr("name", x.Name)
+			w.kstr("cite", x.Cite)
+			w.kstrOpt("anchor", x.Anchor)
+			w.kstr("valid_until", x.ValidUntil.String())
+			w.kstr("valid_scope", x.ValidScope)
+			w.kstr("valid_cite", x.ValidCite)
+			w.kstrOpt("valid_anchor", x.ValidAnchor)
+			w.close('}')
+		}
+		w.close(']')
+	}
 
 	w.key("examples")
 	w.open('[')
@@ -385,9 +417,10 @@ func idx(path, key string, i int) string { return path + "." + key + "[" + strco
 
 func (d *pdec) program(v Value) *Program {
 	p := &Program{}
-	if !d.obj(v, "", "format", "notice", "questions", "params", "brackets", "benefits", "exclusions", "examples") {
+	if !d.obj(v, "", "format", "notice", "basis", "basis_name", "questions", "params", "brackets", "benefits", "exclusions", "parts", "examples") {
 		return p
 	}
+	p.Basis, p.BasisName = d.date(v, "basis", "", false), d.str(v, "basis_name", "", false)
 	if f := d.str(v, "format", "", true); f != FormatID && d.err == nil {
 		d.fail("format", "格式 "+strconv.Quote(f)+" 不是 "+FormatID)
 	}
@@ -465,7 +498,8 @@ func (d *pdec) program(v Value) *Program {
 	for i, bv := range d.arr(v, "benefits", "") {
 		path := idx("", "benefits", i)
 		if !d.obj(bv, path, append([]string{"id", "measure", "name", "audience", "kind", "fund", "departments",
-			"valid_from", "valid_until", "form", "unit", "criteria", "notes"}, amountFields...)...) {
+			"valid_from", "valid_from_cite", "valid_from_anchor", "valid_until", "valid_scope", "valid_cite", "valid_anchor",
+			"claim", "claim_note", "form", "unit", "criteria", "notes"}, amountFields...)...) {
 			break
 		}
 		b := &Benefit{ID: d.str(bv, "id", path, true), Measure: d.str(bv, "measure", path, true),
@@ -473,7 +507,11 @@ func (d *pdec) program(v Value) *Program {
 			Kind: d.str(bv, "kind", path, true), Fund: d.str(bv, "fund", path, false),
 			Departments: d.strs(bv, "departments", path),
 			ValidFrom:   d.date(bv, "valid_from", path, false), ValidUntil: d.date(bv, "valid_until", path, false),
-			Form: d.str(bv, "form", path, true), Unit: d.str(bv, "unit", path, false)}
+			Form: d.str(bv, "form", path, true), Unit: d.str(bv, "unit", path, false),
+			ValidFromCite: d.str(bv, "valid_from_cite", path, false), ValidFromAnchor: d.str(bv, "valid_from_anchor", path, false),
+			ValidScope: d.str(bv, "valid_scope", path, false), ValidCite: d.str(bv, "valid_cite", path, false),
+			ValidAnchor: d.str(bv, "valid_anchor", path, false), Claim: d.str(bv, "claim", path, false),
+			ClaimNote: d.str(bv, "claim_note", path, false)}
 		fs := []**Formula{&b.Amount, &b.PerPerson, &b.Persons, &b.AmountMin, &b.AmountMax, &b.TermMonths, &b.Cap}
 		for k, name := range amountFields {
 			if fv, ok := bv.Get(name); ok {
@@ -482,12 +520,19 @@ func (d *pdec) program(v Value) *Program {
 		}
 		for k, cv := range d.arr(bv, "criteria", path) {
 			cp := idx(path, "criteria", k)
-			if !d.obj(cv, cp, "label", "expr", "cite", "anchor") {
+			if !d.obj(cv, cp, "label", "expr", "cite", "anchor", "open") {
 				break
 			}
 			ev, _ := cv.Get("expr")
-			b.Criteria = append(b.Criteria, Criterion{Label: d.str(cv, "label", cp, true), Expr: d.formula(ev, cp+".expr"),
-				Cite: d.str(cv, "cite", cp, true), Anchor: d.str(cv, "anchor", cp, false)})
+			cr := Criterion{Label: d.str(cv, "label", cp, true), Expr: d.formula(ev, cp+".expr"),
+				Cite: d.str(cv, "cite", cp, true), Anchor: d.str(cv, "anchor", cp, false)}
+			if ov, ok := cv.Get("open"); ok {
+				if ov.Kind != Bool {
+					d.fail(cp+".open", "应为 true 或 false")
+				}
+				cr.Open = ov.Bool
+			}
+			b.Criteria = append(b.Criteria, cr)
 		}
 		for k, nv := range d.arr(bv, "notes", path) {
 			np := idx(path, "notes", k)
@@ -506,6 +551,16 @@ func (d *pdec) program(v Value) *Program {
 		p.Exclusions = append(p.Exclusions, &Exclusion{Benefits: d.strs(xv, "benefits", path),
 			Overlap: d.str(xv, "overlap", path, false), Label: d.str(xv, "label", path, true),
 			Cite: d.str(xv, "cite", path, true), Anchor: d.str(xv, "anchor", path, false)})
+	}
+	for i, xv := range d.arr(v, "parts", "") {
+		path := idx("", "parts", i)
+		if !d.obj(xv, path, "measure", "name", "cite", "anchor", "valid_until", "valid_scope", "valid_cite", "valid_anchor") {
+			break
+		}
+		p.Parts = append(p.Parts, &Part{Measure: d.str(xv, "measure", path, true), Name: d.str(xv, "name", path, true),
+			Cite: d.str(xv, "cite", path, true), Anchor: d.str(xv, "anchor", path, false),
+			ValidUntil: d.date(xv, "valid_until", path, true), ValidScope: d.str(xv, "valid_scope", path, true),
+			ValidCite: d.str(xv, "valid_cite", path, true), ValidAnchor: d.str(xv, "valid_anchor", path, false)})
 	}
 	for i, ev := range d.arr(v, "examples", "") {
 		path := idx("", "examples", i)

@@ -26,7 +26,15 @@ type Sources struct {
 	// anchors. A cite found in Source but without anchor is an error.
 	Anchor func(cite string) (anchor string, ok bool)
 	// Known ids and names; nil means "not checked".
-	Measures    []string // measure ids ("m1")
+	Measures []string // measure ids ("m1")
+	// Paragraph returns the source paragraph of a measure (its anchor and
+	// text). When set, the words stating a validity date must be in the
+	// measure's own paragraph, and the same-sentence check looks only there.
+	Paragraph func(measure string) (anchor, text string, ok bool)
+	// Basis is the issue date of the document and BasisName its name (see
+	// calculator.Program.Basis). A benefit's valid_from needs its own cite.
+	Basis       calculator.Date
+	BasisName   string
 	Audiences   []string // audience ids ("enterprises")
 	Departments []string // department names as the document writes them ("市人社局")
 
@@ -66,13 +74,26 @@ type compiler struct {
 	questionsBroken bool
 	// expectations naming benefits not yet declared when read
 	pendingExpect []pendingExpect
+	// validity statements to check once every param is known
+	validities []validity
+}
+
+// validity is a valid_until statement waiting for the same-sentence check.
+type validity struct {
+	t       *tbl
+	key     string // the cite's key
+	measure string
+	cite    string
+	whole   bool                // [validity] covers = "measure"
+	benefit *calculator.Benefit // nil for a part
+	part    *calculator.Part
 }
 
 // Compile reads and checks the calculator content. It returns the program
 // only when there is no error. The examples are run too (see RunExamples).
 func Compile(src Sources) (*calculator.Program, diag.List) {
 	c := &compiler{
-		src: src, p: &calculator.Program{}, cites: newCiteIndex(src.Source),
+		src: src, p: &calculator.Program{Basis: src.Basis, BasisName: src.BasisName}, cites: newCiteIndex(src.Source),
 		formulas: map[*calculator.Formula]loc{}, questions: map[string]*calculator.Question{},
 		params: map[string]bool{}, brackets: map[string]bool{}, benefits: map[string]loc{},
 		files: map[string]*file{}, excl: map[*calculator.Exclusion]loc{},
@@ -359,6 +380,7 @@ func (c *compiler) cite(t *tbl, key string, required bool) (string, string) {
 func (c *compiler) rules(root *tbl, measure string) {
 	c.doc = c.measureDoc(measure)
 	defer func() { c.doc = "" }()
+	whole := c.measureValidity(root, measure)
 	for _, t := range root.tables("params", false) {
 		x := &calculator.Param{ID: measure + "." + t.str("id", true), Measure: measure,
 			Label: t.str("label", true), Unit: t.str("unit", false)}
@@ -403,7 +425,10 @@ func (c *compiler) rules(root *tbl, measure string) {
 		c.p.Brackets = append(c.p.Brackets, b)
 	}
 	for _, t := range root.tables("benefits", false) {
-		c.benefit(t, measure)
+		c.benefit(t, measure, whole)
+	}
+	for _, t := range root.tables("parts", false) {
+		c.part(t, measure)
 	}
 	for _, t := range root.tables("exclusions", false) {
 		x := &calculator.Exclusion{Benefits: t.strs("benefits", true), Overlap: t.str("overlap", false),
@@ -419,11 +444,25 @@ func (c *compiler) rules(root *tbl, measure string) {
 	root.done()
 }
 
-func (c *compiler) benefit(t *tbl, measure string) {
+func (c *compiler) benefit(t *tbl, measure string, whole *wholeValidity) {
 	b := &calculator.Benefit{ID: t.str("id", true), Measure: measure, Name: t.str("name", true),
 		Audience: t.strs("audience", true), Kind: t.str("kind", true), Fund: t.str("fund", false),
 		Departments: t.strs("departments", true), ValidFrom: t.date("valid_from", false),
-		ValidUntil: t.date("valid_until", false), Unit: t.str("unit", false)}
+		ValidUntil: t.date("valid_until", false), Unit: t.str("unit", false),
+		Claim: t.str("claim", false), ClaimNote: t.str("claim_note", false)}
+	c.benefitValidity(t, b, measure, whole)
+	switch b.Claim {
+	case "":
+		if _, ok := t.m["claim_note"]; ok {
+			t.errAt(t.keyPath("claim_note"), "claim_note 只与 claim 一起使用")
+		}
+	case calculator.ClaimApply, calculator.ClaimOpen:
+		if strings.TrimSpace(b.ClaimNote) == "" {
+			t.errAt(t.keyPath("claim"), "claim = %q 需要 claim_note：用一句话说明为什么最多只能是“%s”", b.Claim, map[string]string{"apply": "可申报", "open": "可能符合"}[b.Claim])
+		}
+	default:
+		t.errAt(t.keyPath("claim"), "claim %q 未知（可用：apply = 竞争性申报，最多“可申报”；open = 文件未列出全部条件，最多“可能符合”）", b.Claim)
+	}
 	if prev, dup := c.benefits[b.ID]; dup && b.ID != "" {
 		t.errAt(t.keyPath("id"), "福利 id %s 重复（已在 %s 定义）", b.ID, prev.f.at(prev.path))
 	}
@@ -447,6 +486,9 @@ func (c *compiler) benefit(t *tbl, measure string) {
 	}
 	fs := []**calculator.Formula{&b.Amount, &b.PerPerson, &b.Persons, &b.AmountMin, &b.AmountMax, &b.TermMonths, &b.Cap}
 	has := map[string]bool{}
+	if t.boolean("amount_unstated") {
+		has["unstated"] = true
+	}
 	for i, key := range []string{"amount", "per_person", "persons", "amount_min", "amount_max", "term_max_months", "cap"} {
 		if _, ok := t.m[key]; ok {
 			has[key] = true
@@ -459,7 +501,7 @@ func (c *compiler) benefit(t *tbl, measure string) {
 			t.errAt(t.path, "福利 %s 的金额：%s", b.ID, msg)
 		}
 	}
-	if b.Form != calculator.FormNone && strings.TrimSpace(b.Unit) == "" && b.Kind != "" {
+	if b.Form != calculator.FormNone && b.Form != calculator.FormUnstated && strings.TrimSpace(b.Unit) == "" && b.Kind != "" {
 		t.errAt(t.path, "福利 %s 缺少 unit（金额单位，如 \"元\"）", b.ID)
 	}
 	for _, nt := range t.tables("notes", false) {
@@ -469,7 +511,7 @@ func (c *compiler) benefit(t *tbl, measure string) {
 		nt.done()
 	}
 	for _, ct := range t.tables("criteria", true) {
-		cr := calculator.Criterion{Label: ct.str("label", true), Expr: c.formula(ct, "expr", true, measure)}
+		cr := calculator.Criterion{Label: ct.str("label", true), Expr: c.formula(ct, "expr", true, measure), Open: ct.boolean("open")}
 		cr.Cite, cr.Anchor = c.cite(ct, "cite", true)
 		b.Criteria = append(b.Criteria, cr)
 		ct.done()
@@ -501,9 +543,10 @@ func (c *compiler) example(t *tbl, i int) {
 			Amount: et.number("amount", false), AmountMin: et.number("amount_min", false),
 			AmountMax: et.number("amount_max", false), TermMonths: et.number("term_months", false)}
 		switch e.Status {
-		case "", calculator.Eligible, calculator.Ineligible, calculator.Possible, calculator.Expired, calculator.NotYet:
+		case "", calculator.Eligible, calculator.Ineligible, calculator.Possible, calculator.Expired, calculator.NotYet,
+			calculator.CanApply, calculator.Undetermined:
 		default:
-			et.errAt(et.keyPath("status"), "状态 %q 未知（可用：eligible、ineligible、possible、expired、not_yet）", e.Status)
+			et.errAt(et.keyPath("status"), "状态 %q 未知（可用：eligible、ineligible、possible、can_apply、expired、not_yet、undetermined）", e.Status)
 		}
 		if _, ok := et.m["missing"]; ok {
 			e.HasMissing = true
@@ -566,6 +609,7 @@ func (c *compiler) checkProgram() {
 	}
 	c.exclusions()
 	c.audienceOfQuestions()
+	c.checkValidities()
 	examples := map[string]bool{}
 	for _, ex := range c.p.Examples {
 		for _, e := range ex.Expect {

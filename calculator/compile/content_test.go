@@ -5,10 +5,14 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"policyguide/calculator"
 )
 
 // contentDir is the real site content, relative to this package.
@@ -31,8 +35,10 @@ func loadContent(t testing.TB) Sources {
 	}
 	// The source document, without the web-page leftovers from drop_from on.
 	var doc struct {
-		Source   string `toml:"source"`
-		DropFrom string `toml:"drop_from"`
+		Source   string    `toml:"source"`
+		DropFrom string    `toml:"drop_from"`
+		Number   string    `toml:"number"`
+		Date     time.Time `toml:"date"`
 	}
 	docDir := filepath.Join(contentDir, "documents", "qingzhengbanfa-2023-102")
 	fm := frontMatter(read(filepath.Join(docDir, "document.md")))
@@ -50,14 +56,28 @@ func loadContent(t testing.TB) Sources {
 		Source:    source,
 		Anchor:    anchorIn(source),
 		Audiences: []string{"individuals", "enterprises", "hr-agencies", "government"},
+		Basis:     calculator.MakeDate(doc.Date.Year(), int(doc.Date.Month()), doc.Date.Day()),
+		BasisName: doc.Number,
 	}
+	lines := strings.Split(string(source), "\n")
+	paras := map[string]string{}
 	mds, _ := filepath.Glob(filepath.Join(contentDir, "measures", "*.md"))
 	for _, md := range mds {
 		var m struct {
-			ID string `toml:"id"`
+			ID        string `toml:"id"`
+			Paragraph string `toml:"paragraph"`
 		}
 		toml.Decode(string(frontMatter(read(md))), &m)
 		src.Measures = append(src.Measures, m.ID)
+		paras[m.ID] = m.Paragraph
+	}
+	src.Paragraph = func(measure string) (string, string, bool) {
+		a := paras[measure]
+		n, err := strconv.Atoi(strings.TrimPrefix(a, "p"))
+		if err != nil || n < 1 || n > len(lines) {
+			return "", "", false
+		}
+		return a, lines[n-1], true
 	}
 	var deps struct {
 		Departments []struct {

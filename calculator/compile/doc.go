@@ -29,14 +29,26 @@
 // # rules/*.toml
 //
 //	measure = "m1"               # required, a known measure id
+//	[validity]                   # optional: an end date that covers the whole measure
+//	until = 2023-12-31           #   the date
+//	cite = "…截至2023年12月31日"   #   the words stating it (must contain the date, in the measure's paragraph)
+//	covers = "measure"           #   said explicitly; every benefit of the file takes the date
+//	[[parts]]                    # a passage with its own end date that is not calculated:
+//	                             # name, cite, valid_until, valid_cite (same sentence as cite)
 //	[[params]]                   # id, label, unit?, values (required, dates increasing)
 //	values = [ { from = 2023-01-01, value = "30", cite = "…" } ]
 //	[[brackets]]                 # id, label, unit?, cite, rows; called as id(x)
 //	rows = [ { below = "50", value = "1000" }, { from = "50", value = "1200" } ]
 //	[[benefits]]                 # id (site-unique), name, audience, kind (grant|loan|service),
-//	                             # fund?, departments, valid_from?, valid_until?, unit (unless service),
-//	                             # one amount form, cap?, notes? = [ { text, cite? } ]
-//	[[benefits.criteria]]        # label, expr (bool), cite — at least one per benefit
+//	                             # fund?, departments, unit (unless service), one amount form, cap?,
+//	                             # notes? = [ { text, cite? } ],
+//	                             # valid_until? + valid_cite (the clause stating the date, in the same
+//	                             #   sentence — between two 。 — as the benefit's amount cite),
+//	                             # valid_from? + valid_from_cite (only where the document names a start),
+//	                             # claim? = "apply" (at most 可申报) | "open" (at most 可能符合) + claim_note,
+//	                             # amount_unstated? = true (money, amount not stated: 金额文件未写明)
+//	[[benefits.criteria]]        # label, expr (bool), cite, open? (list ends in 等: no → 可能符合)
+//	                             # — at least one per benefit
 //	[[exclusions]]               # benefits, overlap? (number question), label, cite
 //	[[examples]]                 # name, date, audience?, answers = { … },
 //	                             # expect = [ { benefit, status?, amount?, amount_min?, amount_max?,

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -153,6 +154,12 @@ func program(t *testing.T) *calculator.Program {
 		return b
 	}
 	src := compile.Sources{Questions: compile.File{Name: "questions.toml", Src: read(filepath.Join(dir, "questions.toml"))}, Source: read(sourcePath)}
+	// The rules rest on the document's issue date (document.md "date"), as in the generator.
+	if doc, err := os.ReadFile(filepath.Join(root, "documents", "qingzhengbanfa-2023-102", "document.md")); err == nil && dir != "../compile/testdata/ok" {
+		if m := regexp.MustCompile(`(?m)^date = (\d{4}-\d{2}-\d{2})`).FindSubmatch(doc); m != nil {
+			src.Basis = calculator.ParseDate(string(m[1]))
+		}
+	}
 	for _, r := range rules {
 		src.Rules = append(src.Rules, compile.File{Name: r, Src: read(r)})
 	}

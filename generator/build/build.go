@@ -68,12 +68,23 @@ func Generate(opt Options) (*Result, error) {
 	if len(errs) > 0 {
 		return nil, errs.Sort()
 	}
-	m, errs := model.Build(c, markdown.New(), day)
+	// The rules are compiled first: the measure pages read their figures
+	// from them ({{param id}}), and the build checks the prose against them.
+	docs, mainDoc := model.Documents(c) // their errors are reported by the model stage
+	var warns diag.List
+	prog, perrs := rules(c, docs, mainDoc, &warns)
+	var mopt model.Options
+	if prog != nil {
+		mopt.Expand = newFacts(prog, calculator.MakeDate(day.Year(), int(day.Month()), day.Day())).expand
+	}
+	m, errs := model.BuildWith(c, markdown.New(), day, mopt)
 	s := m.Site
-	warns := warnings(c, s, day)
+	warns.Merge(warnings(c, s, day))
 	addHistory(c, s)
-	prog, perrs := rules(c, s, &warns)
 	errs.Merge(perrs)
+	if prog != nil {
+		attachRules(c, s, prog)
+	}
 	th, terr := themeFS(c)
 	if terr != nil {
 		errs.Add(c.Site.Keys.At(c.Site.Name, "theme"), "%v", terr)
@@ -130,7 +141,7 @@ func Build(opt Options) (*Result, error) {
 }
 
 // rules compiles the calculator's questions and rules and runs every example.
-func rules(c *load.Content, s *site.Site, warns *diag.List) (*calculator.Program, diag.List) {
+func rules(c *load.Content, docs []*site.Document, doc *site.Document, warns *diag.List) (*calculator.Program, diag.List) {
 	if c.Questions == nil && len(c.Rules) == 0 {
 		return nil, nil
 	}
@@ -139,22 +150,51 @@ func rules(c *load.Content, s *site.Site, warns *diag.List) (*calculator.Program
 		errs.Add(diag.Pos{File: filepath.ToSlash(filepath.Join(c.Dir, "calculator/questions.toml"))}, "file is missing: rules need declared questions")
 		return nil, errs
 	}
+	d := c.Document.Date
 	src := compile.Sources{
 		Questions: compile.File{Name: c.Questions.Name, Src: c.Questions.Data},
 		Source:    c.Source.Data,
-		Anchor:    anchorFinder(s.Document),
+		Anchor:    anchorFinder(doc),
+		Basis:     calculator.MakeDate(d.Year(), int(d.Month()), d.Day()),
+		BasisName: c.Document.Number,
+	}
+	if d.IsZero() {
+		src.Basis = 0
 	}
 	for _, r := range c.Rules {
 		src.Rules = append(src.Rules, compile.File{Name: r.Name, Src: r.Data})
 	}
-	docSources(&src, s, warns)
-	for _, m := range s.Measures {
-		src.Measures = append(src.Measures, m.ID)
+	docSources(&src, docs, doc, c.Measures, warns)
+	// A measure's paragraph is in its own document (default: the main one).
+	paras := map[string]map[string]*site.Paragraph{}
+	for _, d := range docs {
+		paras[d.ID] = map[string]*site.Paragraph{}
+		for _, p := range d.Paragraphs {
+			paras[d.ID][p.Anchor] = p
+		}
 	}
-	for _, a := range s.Audiences {
+	measurePara := map[string]*site.Paragraph{}
+	for _, m := range c.Measures {
+		src.Measures = append(src.Measures, m.ID)
+		d := m.Document
+		if d == "" {
+			d = doc.ID
+		}
+		if p := paras[d][m.Paragraph]; p != nil {
+			measurePara[m.ID] = p
+		}
+	}
+	src.Paragraph = func(measure string) (string, string, bool) {
+		p := measurePara[measure]
+		if p == nil {
+			return "", "", false
+		}
+		return p.Anchor, p.Text, true
+	}
+	for _, a := range c.Site.Audiences {
 		src.Audiences = append(src.Audiences, a.ID)
 	}
-	for _, d := range s.Departments {
+	for _, d := range c.Departments.Departments {
 		src.Departments = append(src.Departments, d.Name)
 	}
 	prog, errs := compile.Compile(src)
@@ -164,13 +204,37 @@ func rules(c *load.Content, s *site.Site, warns *diag.List) (*calculator.Program
 	if errs := compile.RunExamples(prog, src.Rules); len(errs) > 0 {
 		return nil, errs
 	}
+	return prog, nil
+}
+
+// attachRules links the compiled rules into the site: each measure's
+// benefits and its validity (the whole measure, or the parts whose
+// sentence states a date), and the calculator page.
+func attachRules(c *load.Content, s *site.Site, prog *calculator.Program) {
 	byID := map[string]*site.Measure{}
 	for _, m := range s.Measures {
 		byID[m.ID] = m
 	}
+	day := func(d calculator.Date) time.Time {
+		t, _ := time.Parse("2006-01-02", d.String())
+		return t
+	}
 	for _, b := range prog.Benefits {
-		if m := byID[b.Measure]; m != nil {
-			m.Benefits = append(m.Benefits, b.ID)
+		m := byID[b.Measure]
+		if m == nil {
+			continue
+		}
+		m.Benefits = append(m.Benefits, b.ID)
+		switch b.ValidScope {
+		case calculator.ScopeMeasure:
+			m.ValidUntil, m.ValidCite, m.ValidAnchor = day(b.ValidUntil), b.ValidCite, b.ValidAnchor
+		case calculator.ScopeSentence:
+			m.Parts = append(m.Parts, site.ValidPart{Name: b.Name, Until: day(b.ValidUntil), Cite: b.ValidCite, Anchor: b.ValidAnchor})
+		}
+	}
+	for _, x := range prog.Parts {
+		if m := byID[x.Measure]; m != nil {
+			m.Parts = append(m.Parts, site.ValidPart{Name: x.Name, Until: day(x.ValidUntil), Cite: x.ValidCite, Anchor: x.ValidAnchor})
 		}
 	}
 	paramViews(s, prog)
@@ -182,7 +246,6 @@ func rules(c *load.Content, s *site.Site, warns *diag.List) (*calculator.Program
 		calc.Questions = append(calc.Questions, site.Question{ID: q.ID, Label: q.Label, Help: q.Help, Audience: q.Audience})
 	}
 	s.Calculator = calc
-	return prog, nil
 }
 
 // anchorFinder finds the paragraph of the source document that contains a
@@ -281,21 +344,34 @@ func measuresJSON(s *site.Site) []byte {
 		ID   string `json:"id"`
 		Name string `json:"name"`
 	}
+	type part struct {
+		Name       string `json:"name"`
+		ValidUntil string `json:"valid_until"`
+		Cite       string `json:"cite"`
+		Expired    bool   `json:"expired"`
+	}
 	type measure struct {
-		ID         string   `json:"id"`
-		Label      string   `json:"label"`
-		Title      string   `json:"title"`
-		Summary    string   `json:"summary"`
-		Category   string   `json:"category"`
-		Audiences  []string `json:"audiences"`
-		Lead       []dep    `json:"lead"`
-		Partners   []dep    `json:"partners"`
-		ValidUntil string   `json:"valid_until,omitempty"`
-		ValidNote  string   `json:"valid_note,omitempty"`
-		Funds      []string `json:"funds"`
-		Source     string   `json:"source_paragraph,omitempty"`
-		Benefits   []string `json:"benefits"`
-		URL        string   `json:"url"`
+		ID        string   `json:"id"`
+		Label     string   `json:"label"`
+		Title     string   `json:"title"`
+		Summary   string   `json:"summary"`
+		Category  string   `json:"category"`
+		Audiences []string `json:"audiences"`
+		// Lead: only where the document says 牵头; Departments: every
+		// department the document lists for the measure, in its order.
+		Lead        []dep  `json:"lead"`
+		Partners    []dep  `json:"partners"`
+		Departments []dep  `json:"departments"`
+		ValidUntil  string `json:"valid_until,omitempty"` // the whole measure, with ValidCite
+		ValidCite   string `json:"valid_cite,omitempty"`
+		// Status on the build date: "expired", "partly_expired" or "".
+		Status    string   `json:"status,omitempty"`
+		Parts     []part   `json:"valid_parts"`
+		ValidNote string   `json:"valid_note,omitempty"`
+		Funds     []string `json:"funds"`
+		Source    string   `json:"source_paragraph,omitempty"`
+		Benefits  []string `json:"benefits"`
+		URL       string   `json:"url"`
 	}
 	deps := func(ds []*site.Department) []dep {
 		out := []dep{}
@@ -307,7 +383,8 @@ func measuresJSON(s *site.Site) []byte {
 	var ms []measure
 	for _, m := range s.Measures {
 		x := measure{ID: m.ID, Label: m.Label, Title: m.Title, Summary: m.Summary, Lead: deps(m.Lead),
-			Partners: deps(m.Partners), ValidNote: m.ValidNote, Funds: m.Funds, Benefits: m.Benefits,
+			Partners: deps(m.Partners), Departments: deps(append(append([]*site.Department{}, m.Lead...), m.Partners...)),
+			ValidNote: m.ValidNote, ValidCite: m.ValidCite, Parts: []part{}, Funds: m.Funds, Benefits: m.Benefits,
 			URL: s.BaseURL + m.URL(), Audiences: []string{}}
 		if x.Funds == nil {
 			x.Funds = []string{}
@@ -323,6 +400,15 @@ func measuresJSON(s *site.Site) []byte {
 		}
 		if !m.ValidUntil.IsZero() {
 			x.ValidUntil = m.ValidUntil.Format("2006-01-02")
+		}
+		for _, p := range m.Parts {
+			x.Parts = append(x.Parts, part{Name: p.Name, ValidUntil: p.Until.Format("2006-01-02"), Cite: p.Cite, Expired: s.BuildDate.After(p.Until)})
+		}
+		switch {
+		case m.Expired(s.BuildDate):
+			x.Status = "expired"
+		case m.PartlyExpired(s.BuildDate):
+			x.Status = "partly_expired"
 		}
 		if m.Paragraph != nil {
 			x.Source = s.BaseURL + m.Paragraph.URL()

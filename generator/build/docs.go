@@ -25,14 +25,14 @@ import (
 // looked up in its own document (a param value's doc = "id", else the
 // measure's document), and a cite in a document other than the main one is
 // linked as "documents/<id>/#pN" (the main one as "pN", as before).
-func docSources(src *compile.Sources, s *site.Site, warnings *diag.List) {
-	if len(s.Documents) == 0 {
+func docSources(src *compile.Sources, docs []*site.Document, main *site.Document, measures []load.MeasureFile, warnings *diag.List) {
+	if len(docs) == 0 {
 		return
 	}
 	type para struct{ anchor, text, norm string }
 	paras := map[string][]para{}
 	src.Docs = map[string][]byte{}
-	for _, d := range s.Documents {
+	for _, d := range docs {
 		var text strings.Builder
 		for _, p := range d.Paragraphs {
 			a := p.Anchor
@@ -44,11 +44,12 @@ func docSources(src *compile.Sources, s *site.Site, warnings *diag.List) {
 		}
 		src.Docs[d.ID] = []byte(text.String())
 	}
-	src.Main = s.Document.ID
+	src.Main = main.ID
 	src.MeasureDocs = map[string]string{}
-	for _, m := range s.Measures {
-		if m.Document != nil {
-			src.MeasureDocs[m.ID] = m.Document.ID
+	for _, m := range measures {
+		src.MeasureDocs[m.ID] = main.ID
+		if m.Document != "" {
+			src.MeasureDocs[m.ID] = m.Document
 		}
 	}
 	src.Locate = func(doc, cite string) (string, string, bool) {
@@ -181,7 +182,7 @@ func warnings(c *load.Content, s *site.Site, day time.Time) diag.List {
 		if end := m.EndDate(); !end.IsZero() && !end.Before(day) && !end.After(soon) {
 			w.Add(pos, "measure %s ends on %s, within 60 days of %s: check whether a new document continues it", m.ID, end.Format("2006-01-02"), day.Format("2006-01-02"))
 		}
-		if len(m.Lead) == 0 && len(m.Partners) == 0 {
+		if len(m.Lead) == 0 && len(m.Partners) == 0 && m.Duty == "" { // the duty line names who is responsible
 			w.Add(pos, "measure %s names no department: readers cannot tell whom to ask (add lead or partners as the document names them)", m.ID)
 		}
 	}

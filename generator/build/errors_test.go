@@ -78,9 +78,9 @@ func TestBadContent(t *testing.T) {
 			`content/measures/a1.md:1:1: missing required field "summary"`},
 		{"empty required field", "measures/a1.md", `title = "发放创业补贴"`, `title = ""`,
 			`content/measures/a1.md:5:1: title must not be empty`},
-		{"bad date", "measures/a1.md", "valid_until = 2024-06-30", "valid_until = 2024-13-30",
-			"content/measures/a1.md:10:"},
-		{"date as string", "measures/a1.md", "valid_until = 2024-06-30", `valid_until = "2024-06-30"`,
+		{"bad date", "document.md", "date = 2024-01-15", "date = 2024-13-15",
+			"content/document.md:5:"},
+		{"date as string", "document.md", "date = 2024-01-15", `date = "2024-01-15"`,
 			"bad date: write a TOML date such as 2023-12-31, without quotes"},
 		{"duplicate measure number", "measures/a2.md", "order = 2", "order = 1",
 			`content/measures/a2.md:3:1: duplicate measure number 1: measure "a1" has it already`},
@@ -98,12 +98,30 @@ func TestBadContent(t *testing.T) {
 			`relative link "a2/": write it from the site root`},
 		{"raw HTML", "measures/a1.md", "## 能得到什么\n", "## 能得到什么\n\n<div>红色</div>\n",
 			`content/measures/a1.md:20:1: raw HTML`},
-		{"unknown department", "measures/a1.md", `lead = ["市就业局"]`, `lead = ["市交通局"]`,
-			`content/measures/a1.md:8:9: unknown department "市交通局": add it to content/departments.toml`},
+		{"unknown department", "measures/a1.md", `partners = ["市就业局"]`, `partners = ["市交通局"]`,
+			`content/measures/a1.md:9:13: unknown department "市交通局": add it to content/departments.toml`},
+		{"lead without 牵头", "measures/a1.md", "lead = []\npartners = [\"市就业局\"]", `lead = ["市就业局"]`,
+			`content/measures/a1.md:8:1: paragraph p4 does not say 牵头`},
+		{"lead not named before 牵头", "measures/a3.md", `lead = ["市财政局"]`, `lead = ["市就业局"]`,
+			`content/measures/a3.md:8:9: "市就业局" is not named before 牵头 in paragraph p7 (the document says “市财政局牵头”)`},
+		{"牵头 in the paragraph but no lead", "measures/a3.md", `lead = ["市财政局"]`, "lead = []\npartners = [\"市财政局\"]",
+			`content/measures/a3.md:8:1: paragraph p7 says “市财政局牵头”: set lead`},
+		{"valid_until in a measure page", "measures/a1.md", "funds = []", "valid_until = 2024-06-30\nfunds = []",
+			`content/measures/a1.md:11:1: valid_until does not belong in a measure page`},
+		{"org instead of publisher", "site.toml", `publisher = "示例市人民政府"`, `org = "示例市人民政府"`,
+			`content/site.toml:7:1: org is no longer used`},
+		{"prose figure contradicts a parameter", "measures/a1.md", "| 一次性创业补贴 | {{param startup_amount}}元 |", "| 一次性创业补贴 | 2500元 |",
+			`content/measures/a1.md:22:13: 2500元 in the prose of measure a1 is no value of its rules (2000元)`},
+		{"unknown param reference", "measures/a1.md", "{{param startup_amount}}", "{{param start_amount}}",
+			`content/measures/a1.md:22:13: {{param start_amount}}: no such param in the rules of measure a1`},
+		{"valid_until cite without the date", "rules/a1.toml", `cite = "政策实施期限截至2024年6月30日"`, `cite = "对首次创业的居民给予一次性创业补贴2000元"`,
+			`content/rules/a1.toml:5:1: 引文没有写明日期 2024年6月30日`},
+		{"end date stated twice", "rules/a1.toml", `amount = "startup_amount"`, "amount = \"startup_amount\"\nvalid_until = 2024-06-30\nvalid_cite = \"政策实施期限截至2024年6月30日\"",
+			`content/rules/a1.toml:21:1: 本文件的 [validity] 已写明整条措施的期限：截止日期只写一次`},
 		{"unknown category", "measures/a1.md", `category = "startup"`, `category = "jobs"`,
 			`content/measures/a1.md:7:1: unknown category "jobs"`},
 		{"unknown audience", "measures/a1.md", `audiences = ["people"]`, `audiences = ["people", "kids"]`,
-			`content/measures/a1.md:9:24: unknown audience "kids"`},
+			`content/measures/a1.md:10:24: unknown audience "kids"`},
 		{"paragraph not in source", "measures/a1.md", `paragraph = "p4"`, `paragraph = "p40"`,
 			`content/measures/a1.md:12:1: paragraph "p40" is not in the source document`},
 		{"no front matter", "measures/a3.md", "+++\nid", "id",
@@ -145,7 +163,7 @@ func TestBadContent(t *testing.T) {
 // TestAllErrorsAtOnce checks that independent errors are reported together, sorted.
 func TestAllErrorsAtOnce(t *testing.T) {
 	content := miniSite(t)
-	edit(t, "content/measures/a2.md", `lead = ["市就业局"]`, `lead = ["市交通局"]`)
+	edit(t, "content/measures/a2.md", `partners = ["市就业局", "市财政局"]`, `partners = ["市交通局", "市财政局"]`)
 	edit(t, "content/measures/a1.md", `category = "startup"`, `category = "jobs"`)
 	_, err := Generate(Options{Content: content, Date: testDay, NoWasm: true})
 	var l diag.List

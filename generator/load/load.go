@@ -65,7 +65,8 @@ type SiteFile struct {
 	BaseURL     string     `toml:"base_url"`
 	Language    string     `toml:"language"`
 	Theme       string     `toml:"theme"`
-	Org         string     `toml:"org"`
+	Org         string     `toml:"org"` // rejected: see Publisher
+	Publisher   string     `toml:"publisher"`
 	Updated     time.Time  `toml:"updated"`
 	Footer      string     `toml:"footer"`
 	Menus       []Menu     `toml:"menus"`
@@ -190,6 +191,9 @@ func Load(dir string) (*Content, diag.List) {
 	if data, ok := read(name("site.toml"), &errs); ok {
 		c.Site.Name = name("site.toml")
 		c.Site.Keys = decode(data, c.Site.Name, 1, &c.Site, &errs)
+		if c.Site.Org != "" {
+			errs.Add(c.Site.Keys.At(c.Site.Name, "org"), "org is no longer used: the document's issuer is shown with the document (document.md issuer); set publisher only to the body that actually publishes this site")
+		}
 		req(&errs, c.Site.Name, c.Site.Keys, "", map[string]bool{
 			"title": c.Site.Title != "", "base_url": c.Site.BaseURL != "", "language": c.Site.Language != "",
 		})
@@ -253,8 +257,8 @@ func Load(dir string) (*Content, diag.List) {
 			"summary": m.Summary != "", "category": m.Category != "", "audiences": len(m.Audiences) > 0,
 			"paragraph": m.Paragraph != "",
 		})
-		if m.ValidUntil.IsZero() && m.ValidNote == "" && len(m.Keys) > 0 {
-			errs.Add(diag.Pos{File: m.Name, Line: 1, Col: 1}, "missing valid_until or valid_note: say when the measure ends, or that the document gives no end date")
+		if !m.ValidUntil.IsZero() {
+			errs.Add(m.Keys.At(m.Name, "valid_until"), "valid_until does not belong in a measure page: a date is stated once, in the measure's rules file, with the words that state it ([validity] for the whole measure, or valid_until + valid_cite on the benefit or [[parts]] entry its sentence covers)")
 		}
 		m.ValidUntil = day(m.ValidUntil)
 		c.Measures = append(c.Measures, m)

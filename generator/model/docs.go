@@ -89,7 +89,7 @@ func relations(c *load.Content, docs map[string]*site.Document, measures map[str
 			to := docs[rf.Document]
 			if to == nil {
 				if rf.Document != "" {
-					errs.Add(at("document"), "unknown document %q (folders under documents/: %s)", rf.Document, known(docs))
+					errs.Add(at("document"), "unknown document %q (folders under documents/: %s)", rf.Document, knownIDs(docs))
 				}
 				continue
 			}

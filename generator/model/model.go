@@ -35,13 +35,37 @@ type Result struct {
 
 var idRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
+// Options are the optional hooks of Build.
+type Options struct {
+	// Expand rewrites a measure's Markdown body or summary before it is
+	// converted (e.g. {{param id}} references to the measure's rules) and
+	// reports problems, such as prose contradicting a parameter. at is the
+	// position of src's first byte. nil = no expansion.
+	Expand func(measure string, at diag.Pos, src []byte) ([]byte, diag.List)
+}
+
+// Documents returns every document split into anchored paragraphs and the
+// main one (the values Build puts in Site.Documents and Site.Document), for
+// the rules stage, which runs before the model; Build reports their errors.
+func Documents(c *load.Content) ([]*site.Document, *site.Document) {
+	var errs diag.List
+	s := &site.Site{}
+	documents(c, s, &errs)
+	return s.Documents, s.Document
+}
+
 // Build resolves content into a site. day is the build's reference date.
 func Build(c *load.Content, md *markdown.Markdown, day time.Time) (*Result, diag.List) {
+	return BuildWith(c, md, day, Options{})
+}
+
+// BuildWith is Build with hooks.
+func BuildWith(c *load.Content, md *markdown.Markdown, day time.Time, opt Options) (*Result, diag.List) {
 	var errs diag.List
 	sf := c.Site
 	s := &site.Site{
 		Title: sf.Title, Description: sf.Description, BaseURL: strings.TrimRight(sf.BaseURL, "/"),
-		Language: sf.Language, Org: sf.Org, Footer: sf.Footer, BuildDate: day, Updated: sf.Updated,
+		Language: sf.Language, Publisher: sf.Publisher, Footer: sf.Footer, BuildDate: day, Updated: sf.Updated,
 	}
 	if s.Updated.IsZero() {
 		s.Updated = c.Document.Date
@@ -94,14 +118,20 @@ func Build(c *load.Content, md *markdown.Markdown, day time.Time) (*Result, diag
 			continue // did not decode; reported by load
 		}
 		at := func(k string) diag.Pos { return mf.Keys.At(mf.Name, k) }
+		summary := mf.Summary
+		if opt.Expand != nil && summary != "" {
+			out, xerrs := opt.Expand(mf.ID, at("summary"), []byte(summary))
+			summary = string(out)
+			errs.Merge(xerrs)
+		}
 		m := &site.Measure{
-			ID: mf.ID, Order: mf.Order, Label: mf.Label, Title: mf.Title, Summary: mf.Summary,
-			Duty: mf.Duty, ValidUntil: mf.ValidUntil, ValidNote: mf.ValidNote, Funds: mf.Funds, File: mf.Name,
+			ID: mf.ID, Order: mf.Order, Label: mf.Label, Title: mf.Title, Summary: summary,
+			Duty: mf.Duty, ValidNote: mf.ValidNote, Funds: mf.Funds, File: mf.Name,
 		}
 		doc := s.Document
 		if mf.Document != "" {
 			if doc = docs[mf.Document]; doc == nil {
-				errs.Add(at("document"), "unknown document %q (folders under documents/: %s)", mf.Document, known(docs))
+				errs.Add(at("document"), "unknown document %q (folders under documents/: %s)", mf.Document, knownIDs(docs))
 				doc = s.Document
 			}
 		}
@@ -118,14 +148,14 @@ func Build(c *load.Content, md *markdown.Markdown, day time.Time) (*Result, diag
 			m.Category = cat
 			cat.Measures = append(cat.Measures, m)
 		} else if mf.Category != "" {
-			errs.Add(at("category"), "unknown category %q (declared in %s: %s)", mf.Category, sf.Name, known(cats))
+			errs.Add(at("category"), "unknown category %q (declared in %s: %s)", mf.Category, sf.Name, knownIDs(cats))
 		}
 		for i, a := range mf.Audiences {
 			if aud, ok := auds[a]; ok {
 				m.Audiences = append(m.Audiences, aud)
 				aud.Measures = append(aud.Measures, m)
 			} else {
-				errs.Add(at(key("audiences", i, "")), "unknown audience %q (declared in %s: %s)", a, sf.Name, known(auds))
+				errs.Add(at(key("audiences", i, "")), "unknown audience %q (declared in %s: %s)", a, sf.Name, knownIDs(auds))
 			}
 		}
 		for i, name := range mf.Lead {
@@ -147,6 +177,7 @@ func Build(c *load.Content, md *markdown.Markdown, day time.Time) (*Result, diag
 		if p, ok := paras[mf.Paragraph]; ok {
 			m.Paragraph = p
 			p.Measure = m
+			checkLead(&errs, at, p, known(deps, mf.Lead), known(deps, mf.Partners))
 		} else if mf.Paragraph != "" {
 			errs.Add(at("paragraph"), "paragraph %q is not in the source document (anchors are p1…p%d)", mf.Paragraph, len(doc.Paragraphs))
 		}
@@ -181,7 +212,13 @@ func Build(c *load.Content, md *markdown.Markdown, day time.Time) (*Result, diag
 	var jobs []job
 	for _, mf := range c.Measures {
 		if m := ids[mf.ID]; m != nil && m.File == mf.Name {
-			jobs = append(jobs, job{mf.Body, mf.Name, mf.BodyLine, m.URL(), func(r markdown.Result) { m.Body, m.TOC = r.HTML, r.TOC }})
+			body := mf.Body
+			if opt.Expand != nil {
+				var xerrs diag.List
+				body, xerrs = opt.Expand(mf.ID, diag.Pos{File: mf.Name, Line: mf.BodyLine, Col: 1}, body)
+				errs.Merge(xerrs)
+			}
+			jobs = append(jobs, job{body, mf.Name, mf.BodyLine, m.URL(), func(r markdown.Result) { m.Body, m.TOC = r.HTML, r.TOC }})
 		}
 	}
 	for _, pf := range c.Pages {
@@ -254,7 +291,18 @@ func checkID[T any](errs *diag.List, pos diag.Pos, id, what string, seen map[str
 	}
 }
 
-func known[T any](m map[string]T) string {
+// known keeps the names that are in m (unknown ones are reported apart).
+func known[T any](m map[string]T, names []string) []string {
+	var out []string
+	for _, n := range names {
+		if _, ok := m[n]; ok {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func knownIDs[T any](m map[string]T) string {
 	var ks []string
 	for k := range m {
 		ks = append(ks, k)
@@ -266,3 +314,37 @@ func known[T any](m map[string]T) string {
 // workers bounds parallel Markdown conversions: at least 4, since small
 // files finish faster than goroutines start.
 func workers() int { return max(4, runtime.GOMAXPROCS(0)) }
+
+// checkLead: 牵头 only where the document says it. lead must be the
+// departments named before "牵头" in the measure's paragraph (within its
+// responsibility brackets); every department listed must be named there.
+func checkLead(errs *diag.List, at func(string) diag.Pos, p *site.Paragraph, lead, partners []string) {
+	text := p.Text
+	i := strings.Index(text, "牵头")
+	before := ""
+	if i >= 0 {
+		before = text[:i]
+		if k := max(strings.LastIndex(before, "("), strings.LastIndex(before, "（")); k >= 0 {
+			before = before[k:]
+		}
+		before = strings.TrimLeft(before, "(（")
+	}
+	switch {
+	case i < 0 && len(lead) > 0:
+		errs.Add(at("lead"), "paragraph %s does not say 牵头: leave lead empty and list the departments under partners (shown as 负责部门（按文件所列）)", p.Anchor)
+	case i >= 0 && len(lead) == 0:
+		errs.Add(at("lead"), "paragraph %s says “%s牵头”: set lead to the departments named before 牵头", p.Anchor, before)
+	}
+	if i >= 0 {
+		for k, name := range lead {
+			if !strings.Contains(before, name) {
+				errs.Add(at(key("lead", k, "")), "%q is not named before 牵头 in paragraph %s (the document says “%s牵头”)", name, p.Anchor, before)
+			}
+		}
+	}
+	for k, name := range partners {
+		if !strings.Contains(text, name) {
+			errs.Add(at(key("partners", k, "")), "department %q is not named in paragraph %s", name, p.Anchor)
+		}
+	}
+}

@@ -18,7 +18,7 @@ func fixture() *site.Site {
 		Description: "用通俗的话讲清楚示例市稳岗就业若干措施：谁能享受、能得到什么、找哪个部门。",
 		BaseURL:     "https://example.org/shili-jobs",
 		Language:    "zh-CN",
-		Org:         "示例市人民政府办公室",
+		Publisher:   "示例市人民政府办公室",
 		Footer:      "本指南为示例内容，用于测试网站生成器。",
 		BuildDate:   day(2026, 3, 1),
 		Updated:     day(2025, 6, 30),
@@ -105,9 +105,12 @@ func fixture() *site.Site {
 	}
 	m3 := &site.Measure{
 		ID: "m3", Order: 3, Label: "第3条", Title: "就业见习",
-		Summary:  "企业开发见习岗位，吸纳离校未就业高校毕业生参加见习。",
-		Category: youth, Lead: []*site.Department{hrss}, Partners: []*site.Department{finance},
-		Duty: "按职责分工负责", Audiences: []*site.Audience{firms}, ValidNote: "文件未规定截止日期",
+		Summary: "企业开发见习岗位，吸纳离校未就业高校毕业生参加见习。",
+		// The document says no 牵头 here: departments as listed, without rank.
+		// Only one sentence states an end date: a part of the measure.
+		Category: youth, Partners: []*site.Department{hrss, finance},
+		Duty: "按职责分工负责", Audiences: []*site.Audience{firms},
+		Parts:     []site.ValidPart{{Name: "剩余期限见习补贴", Until: day(2025, 12, 31), Cite: "政策实施期限截至2025年12月31日", Anchor: "p9"}},
 		Paragraph: p9, File: "content/measures/m3.md",
 		Body: template.HTML("<p>见习岗位由企业开发。</p>\n"),
 	}
@@ -116,7 +119,8 @@ func fixture() *site.Site {
 	employers.Measures = []*site.Measure{m1, m2}
 	youth.Measures = []*site.Measure{m3}
 	firms.Measures = []*site.Measure{m1, m2, m3}
-	hrss.Lead = []*site.Measure{m1, m2, m3}
+	hrss.Lead = []*site.Measure{m1, m2}
+	hrss.Partner = []*site.Measure{m3}
 	finance.Partner = []*site.Measure{m1, m3}
 
 	s.Pages = []*site.Page{{

@@ -23,6 +23,9 @@ import (
 //	locale "zh-CN"    "zh_CN" (og:locale)
 //	prose html        Markdown HTML with every table wrapped to scroll sideways
 //	xml s             s escaped for XML text and attributes
+//	partlyExpired m   some parts of m (not all of it) have ended by the build date
+//	expiredParts m    those parts
+//	after t           the build date is after t
 //	deptNames ds      department names joined with "、"
 //	len / add / sub   small arithmetic for counts and positions
 func funcs(s *site.Site, a site.Assets) map[string]any {
@@ -34,9 +37,14 @@ func funcs(s *site.Site, a site.Assets) map[string]any {
 		"relURL":  relURL,
 		"asset":   func(name string) string { return a[name] },
 		"expired": func(m *site.Measure) bool { return m.Expired(s.BuildDate) },
-		"locale":  func(lang string) string { return strings.ReplaceAll(lang, "-", "_") },
-		"prose":   prose,
-		"xml":     xmlEscape,
+		// partlyExpired / expiredParts: parts of a measure whose own sentence
+		// states an end date that is before the build date.
+		"partlyExpired": func(m *site.Measure) bool { return m.PartlyExpired(s.BuildDate) },
+		"expiredParts":  func(m *site.Measure) []site.ValidPart { return m.ExpiredParts(s.BuildDate) },
+		"after":         func(t time.Time) bool { return s.BuildDate.After(t) },
+		"locale":        func(lang string) string { return strings.ReplaceAll(lang, "-", "_") },
+		"prose":         prose,
+		"xml":           xmlEscape,
 		"deptNames": func(ds []*site.Department) string {
 			names := make([]string, len(ds))
 			for i, d := range ds {

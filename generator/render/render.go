@@ -77,6 +77,7 @@ type Page struct {
 	// Expiry status as of Site.BuildDate (home page and measure index).
 	Expired []*site.Measure // validity ended before the build date
 	Running []*site.Measure // with an end date not yet reached
+	Partly  []*site.Measure // no end date for the whole measure, but for some parts
 	Open    []*site.Measure // the document gives no end date
 
 	Questions []QuestionGroup // calculator page
@@ -313,7 +314,7 @@ func plan(s *site.Site, a site.Assets, t *templates, opt Options) ([]job, error)
 	add("departments", "/departments/", &Page{Title: "责任部门", Crumbs: []Crumb{home, depsCrumb}})
 	for _, d := range s.Departments {
 		add("department", d.URL(), &Page{Title: d.Name, Department: d,
-			Desc:   fmt.Sprintf("%s牵头的措施%d项，参与的措施%d项", d.Name, len(d.Lead), len(d.Partner)),
+			Desc:   deptDesc(d),
 			Crumbs: []Crumb{home, depsCrumb, {d.Name, d.URL()}}})
 	}
 	if d := s.Document; d != nil {
@@ -336,10 +337,20 @@ func plan(s *site.Site, a site.Assets, t *templates, opt Options) ([]job, error)
 	return jobs, nil
 }
 
+// deptDesc: 牵头 only where the document says it.
+func deptDesc(d *site.Department) string {
+	if len(d.Lead) == 0 {
+		return fmt.Sprintf("%s按文件所列为负责部门的措施%d项", d.Name, len(d.Partner))
+	}
+	return fmt.Sprintf("文件写明%s牵头的措施%d项，另按文件所列为负责部门的措施%d项", d.Name, len(d.Lead), len(d.Partner))
+}
+
 // status sorts the measures by their validity on the build date.
 func status(s *site.Site, p *Page) {
 	for _, m := range s.Measures {
 		switch {
+		case m.ValidUntil.IsZero() && len(m.Parts) > 0:
+			p.Partly = append(p.Partly, m)
 		case m.ValidUntil.IsZero():
 			p.Open = append(p.Open, m)
 		case m.Expired(s.BuildDate):

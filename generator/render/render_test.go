@@ -298,14 +298,26 @@ func TestPageContent(t *testing.T) {
 			}
 		}
 	}
-	has("index.html", "截至2026年3月1日，以下措施的实施期限已届满：", "第1条 一次性吸纳就业补贴", "以下1项措施，文件未规定截止日期", "我是企业或单位")
+	has("index.html", "截至2026年3月1日，以下措施的实施期限已届满：", "第1条 一次性吸纳就业补贴", "以下措施只有部分内容写明了截止日期", "剩余期限见习补贴：2025年12月31日届满", "我是企业或单位")
+	lacks("index.html", "文件未规定截止日期")
+	// Validity per part: the measure is not expired, one part is.
+	has("measures/m3/index.html", "部分内容已到期：", "剩余期限见习补贴：2025年12月31日届满", "本条其他内容，文件未写明截止日期", "负责部门（按文件所列）")
+	lacks("measures/m3/index.html", "已到期：</strong>本措施", "牵头部门")
+	has("measures/m1/index.html", "牵头部门（文件写明“牵头”）", "其他负责部门（按文件所列）")
+	has("measures/index.html", "部分内容已到期")
 	has("measures/m1/index.html", "已到期：", "本措施的实施期限已于2025年12月31日届满", `class="toc"`, `class="table-wrap"`, "打开政策计算器", "就业补助资金", `rel="next"`)
 	lacks("measures/m1/index.html", `rel="prev"`, "calculator-3a4b5c6d.js")
 	lacks("measures/m2/index.html", "已到期：", `class="toc"`, "打开政策计算器")
-	has("measures/m3/index.html", "文件未规定截止日期", `rel="prev"`)
+	has("measures/m3/index.html", `rel="prev"`)
 	has("document/index.html", `<p class="para" id="p5">`, `<h4 class="para para-2" id="p4">`, "示政发〔2025〕7号", "2025年6月30日", "解读：第1条")
 	has("calculator/index.html", "<noscript>", `id="calc-app"`, "calculator-3a4b5c6d.js", "calculator-9c0d1e2f.css", "贵单位今年吸纳了几名登记失业人员？")
-	has("departments/finance/index.html", "牵头0项措施，参与2项措施", "参与的措施", "就业见习")
+	has("departments/finance/index.html", "按文件所列为负责部门的措施2项", "列为负责部门的措施（按文件所列）", "就业见习")
+	lacks("departments/finance/index.html", "牵头0项", "牵头的措施")
+	has("departments/hrss/index.html", "文件写明由其牵头的措施2项", "按文件所列为负责部门的其他措施1项")
+	has("departments/index.html", "牵头2项 · 另列为负责部门1项", "列为负责部门2项")
+	// The site's publisher is a setting; the document's issuer is shown with the document.
+	has("404.html", "本站发布：示例市人民政府办公室")
+	lacks("404.html", "发布单位")
 	lacks("departments/finance/index.html", `id="lead-title"`)
 	has("measures/index.html", `aria-current="page">全部措施`)
 	has("measures/m1/index.html", `aria-current="true">全部措施`)
@@ -408,4 +420,23 @@ func BenchmarkRender(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(s.Measures)*b.N)/b.Elapsed().Seconds(), "pages/s")
+}
+
+// TestNoPublisher: without a publisher setting no page names one (the
+// document's issuer is not the site's publisher).
+func TestNoPublisher(t *testing.T) {
+	s := fixture()
+	s.Publisher = ""
+	files, err := Render(s, fixtureAssets, theme.FS, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range files {
+		if bytes.Contains(b, []byte("发布单位")) || bytes.Contains(b, []byte("本站发布")) {
+			t.Errorf("%s names a publisher", name)
+		}
+	}
+	if feed := string(files["feed.xml"]); !strings.Contains(feed, "<author><name>"+s.Title+"</name></author>") {
+		t.Errorf("feed author should fall back to the site title:\n%s", feed)
+	}
 }

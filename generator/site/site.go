@@ -14,11 +14,14 @@ type Site struct {
 	Description string
 	BaseURL     string // absolute, no trailing slash, e.g. "https://example.gov.cn/guide"
 	Language    string // "zh-CN"
-	Org         string // the organisation that publishes the site
-	Menus       []MenuItem
-	Footer      string    // plain text
-	BuildDate   time.Time // reference date of the build (expiry notices); date only, UTC
-	Updated     time.Time // content date for the feed, from site.toml; never the wall clock
+	// Publisher is the body that publishes this site, from site.toml's
+	// publisher; "" = not stated (never the document's issuer by default:
+	// the issuer is Document.Issuer, shown with the document).
+	Publisher string
+	Menus     []MenuItem
+	Footer    string    // plain text
+	BuildDate time.Time // reference date of the build (expiry notices); date only, UTC
+	Updated   time.Time // content date for the feed, from site.toml; never the wall clock
 
 	Categories  []*Category   // in site.toml order
 	Audiences   []*Audience   // in site.toml order
@@ -64,8 +67,10 @@ type Audience struct {
 
 // Department is a department the document names.
 type Department struct {
-	ID      string // ASCII, URL /departments/<id>/
-	Name    string // exactly as the document writes it, e.g. "市人社局"
+	ID   string // ASCII, URL /departments/<id>/
+	Name string // exactly as the document writes it, e.g. "市人社局"
+	// Lead: measures whose paragraph names this department before 牵头.
+	// Partner: measures that list it otherwise (按文件所列, without rank).
 	Lead    []*Measure
 	Partner []*Measure
 
@@ -74,24 +79,30 @@ type Department struct {
 
 // Measure is one work measure or safeguard.
 type Measure struct {
-	ID         string // ASCII, URL /measures/<id>/, e.g. "m1", "s2"
-	Order      int    // position in the document, for sorting
-	Label      string // "第1条", "保障措施（一）"
-	Title      string
-	Summary    string // one plain sentence for lists and Open Graph
-	Category   *Category
-	Lead       []*Department
-	Partners   []*Department
-	Duty       string // the document's words on responsibility, e.g. "按职责分工负责，县区政府落实"
-	Audiences  []*Audience
-	ValidUntil time.Time  // zero: the document gives no end date
-	ValidNote  string     // e.g. "文件未规定截止日期" or the document's words
-	Funds      []string   // fund sources the document names
-	Paragraph  *Paragraph // the source paragraph it comes from
-	Body       template.HTML
-	TOC        []Heading
-	Benefits   []string // ids of calculator benefits for this measure (may be empty)
-	File       string   // content path, for "edit this page"
+	ID        string // ASCII, URL /measures/<id>/, e.g. "m1", "s2"
+	Order     int    // position in the document, for sorting
+	Label     string // "第1条", "保障措施（一）"
+	Title     string
+	Summary   string // one plain sentence for lists and Open Graph
+	Category  *Category
+	Lead      []*Department // only where the document says 牵头
+	Partners  []*Department // the other departments, as the document lists them
+	Duty      string        // the document's words on responsibility, e.g. "按职责分工负责，县区政府落实"
+	Audiences []*Audience
+	// ValidUntil is set only when the rules say, with a cite, that a date
+	// covers the whole measure (ValidCite, ValidAnchor: the words). Dates
+	// that close one sentence are Parts. Both come from the compiled rules.
+	ValidUntil  time.Time
+	ValidCite   string
+	ValidAnchor string
+	Parts       []ValidPart
+	ValidNote   string     // optional note from the front matter
+	Funds       []string   // fund sources the document names
+	Paragraph   *Paragraph // the source paragraph it comes from
+	Body        template.HTML
+	TOC         []Heading
+	Benefits    []string // ids of calculator benefits for this measure (may be empty)
+	File        string   // content path, for "edit this page"
 
 	Document  *Document   // the document it belongs to
 	Relations []*Relation // later documents' relations concerning it, by date
@@ -128,7 +139,16 @@ func (m *Measure) Replaced(day time.Time) *Relation {
 	return nil
 }
 
-// Expired reports whether the measure's validity ended before day.
+// ValidPart is a part of a measure (a benefit, or a passage) whose own
+// sentence states an end date.
+type ValidPart struct {
+	Name   string
+	Until  time.Time
+	Cite   string // the words that state the date
+	Anchor string // paragraph anchor of Cite
+}
+
+// Expired reports whether the whole measure's validity ended before day.
 func (m *Measure) Expired(day time.Time) bool {
 	if m.Replaced(day) != nil {
 		return true
@@ -136,6 +156,25 @@ func (m *Measure) Expired(day time.Time) bool {
 	end := m.EndDate()
 	return !end.IsZero() && day.After(end)
 }
+
+// ExpiredParts are the parts whose end date is before day.
+func (m *Measure) ExpiredParts(day time.Time) []ValidPart {
+	var out []ValidPart
+	for _, p := range m.Parts {
+		if day.After(p.Until) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// PartlyExpired: some parts have ended, the measure as a whole has not.
+func (m *Measure) PartlyExpired(day time.Time) bool {
+	return !m.Expired(day) && len(m.ExpiredParts(day)) > 0
+}
+
+// Dated reports whether the document states any end date for the measure.
+func (m *Measure) Dated() bool { return !m.ValidUntil.IsZero() || len(m.Parts) > 0 }
 
 // URL is the site-relative URL of the measure page.
 func (m *Measure) URL() string { return "/measures/" + m.ID + "/" }
