@@ -109,6 +109,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "ok: %d measures, %d pages, %d rule examples pass\n", len(r.Site.Measures), len(r.Files), n)
 	case "eval":
+		// The input is checked before the (slower) build, and never guessed:
+		// a bad input is a usage error (exit 2) with the reason on stderr.
+		in, msg := readEvalInput(stdin, opt.Date)
+		if msg != "" {
+			fmt.Fprintln(stderr, "eval:", msg)
+			return 2
+		}
 		opt.NoWasm = true
 		r, err := build.Generate(opt)
 		if err != nil {
@@ -118,12 +125,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "this site has no calculator rules")
 			return 1
 		}
-		in, err := io.ReadAll(stdin)
-		if err != nil {
-			fmt.Fprintln(stderr, err)
-			return 1
+		res := calculator.Eval(r.Program, in)
+		for _, e := range res.Errors {
+			who := e.Question + e.Field + e.Benefit
+			fmt.Fprintf(stderr, "eval: warning: %s: %s\n", who, e.Message)
 		}
-		stdout.Write(calculator.Evaluate(r.Program, in))
+		stdout.Write(res.JSON())
 		fmt.Fprintln(stdout)
 	case "serve":
 		if err := serve.Run(*addr, opt, stdout, stderr); err != nil {
@@ -132,6 +139,37 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	return 0
+}
+
+// readEvalInput reads and strictly decodes eval's stdin. The reference date
+// is the input's "date", else --date (day), else today: it is always set here,
+// so the engine never falls back to a clock of its own. It returns a message
+// for a usage error.
+func readEvalInput(stdin io.Reader, day time.Time) (calculator.Input, string) {
+	data, err := io.ReadAll(io.LimitReader(stdin, calculator.MaxInputBytes+1))
+	if err != nil {
+		return calculator.Input{}, "cannot read stdin: " + err.Error()
+	}
+	if len(data) > calculator.MaxInputBytes {
+		return calculator.Input{}, fmt.Sprintf("input is larger than %d bytes", calculator.MaxInputBytes)
+	}
+	in, err := calculator.StrictInput(data)
+	if err != nil {
+		return calculator.Input{}, "invalid input: " + err.Error()
+	}
+	flagDate := ""
+	if !day.IsZero() {
+		flagDate = day.Format("2006-01-02")
+	}
+	switch {
+	case in.Date != "" && flagDate != "" && in.Date != flagDate:
+		return calculator.Input{}, fmt.Sprintf("the input's date %s and --date %s differ: give one", in.Date, flagDate)
+	case in.Date == "" && flagDate != "":
+		in.Date = flagDate
+	case in.Date == "":
+		in.Date = build.Today().Format("2006-01-02")
+	}
+	return in, ""
 }
 
 // fail prints content errors one per line (file:line:col: message).
