@@ -49,6 +49,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fl.SetOutput(stderr)
 	content := fl.String("content", "content", "content `folder`")
 	date := fl.String("date", "", "reference `date` (YYYY-MM-DD) for expiry notices and the calculator; default today")
+	timeout := fl.Duration("timeout", build.DefaultTimeout, "stop a build or check that takes longer than `duration`")
 	var out *string
 	var addr *string
 	switch cmd {
@@ -78,7 +79,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "unexpected argument %q\n", fl.Arg(0))
 		return 2
 	}
-	opt := build.Options{Content: *content}
+	opt := build.Options{Content: *content, Timeout: *timeout}
+	if *timeout <= 0 {
+		fmt.Fprintln(stderr, "--timeout must be positive")
+		return 2
+	}
 	if *date != "" {
 		d, err := time.Parse("2006-01-02", *date)
 		if err != nil {

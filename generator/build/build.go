@@ -9,10 +9,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -39,7 +41,15 @@ type Options struct {
 	NoWasm     bool      // skip compiling the calculator's wasm (check)
 	CacheDir   string    // wasm cache; "" means the user cache folder
 	ModuleRoot string    // source of calculator/wasm; "" means find it from the working folder
+	// Timeout bounds Generate as a whole; 0 means DefaultTimeout, < 0 none.
+	// Content limits (file size, nesting) keep every stage fast; this is
+	// the backstop that turns any remaining hang into an error.
+	Timeout time.Duration
 }
+
+// DefaultTimeout is the overall bound of a build or check. A cold build
+// (compiling the calculator's wasm) takes well under a minute.
+const DefaultTimeout = 5 * time.Minute
 
 // Result is a built site held in memory.
 type Result struct {
@@ -54,8 +64,37 @@ func Today() time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// Generate builds the whole site in memory.
+// Generate builds the whole site in memory, within opt.Timeout.
 func Generate(opt Options) (*Result, error) {
+	limit := opt.Timeout
+	if limit == 0 {
+		limit = DefaultTimeout
+	}
+	if limit < 0 {
+		return generate(opt)
+	}
+	type result struct {
+		r   *Result
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		r, err := generate(opt)
+		done <- result{r, err}
+	}()
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	select {
+	case res := <-done:
+		return res.r, res.err
+	case <-timer.C:
+		// The stage still running is abandoned (a command exits; serve keeps
+		// its last good site).
+		return nil, fmt.Errorf("the build took longer than %v and was stopped: look for a very large or deeply nested content file (or raise --timeout)", limit)
+	}
+}
+
+func generate(opt Options) (*Result, error) {
 	day := opt.Date
 	if day.IsZero() {
 		day = Today()
@@ -64,11 +103,15 @@ func Generate(opt Options) (*Result, error) {
 	if len(errs) > 0 {
 		return nil, errs.Sort()
 	}
-	m, errs := model.Build(c, markdown.New(), day)
+	th, terr := themeFS(c)
+	md := markdown.New()
+	if terr == nil {
+		md.Reserve(themeIDs(th)...) // a heading id must not collide with the layout's
+	}
+	m, errs := model.Build(c, md, day)
 	s := m.Site
 	prog, perrs := rules(c, s)
 	errs.Merge(perrs)
-	th, terr := themeFS(c)
 	if terr != nil {
 		errs.Add(c.Site.Keys.At(c.Site.Name, "theme"), "%v", terr)
 	}
@@ -263,6 +306,28 @@ func themeFS(c *load.Content) (fs.FS, error) {
 	}
 	return render.Layer(os.DirFS(dir), theme.FS), nil
 }
+
+// themeIDs lists the literal id="…" values of the theme's HTML layouts (the
+// ids every page around a Markdown body may carry).
+func themeIDs(th fs.FS) []string {
+	var ids []string
+	_ = fs.WalkDir(th, "layouts", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return nil
+		}
+		b, err := fs.ReadFile(th, p)
+		if err != nil {
+			return nil
+		}
+		for _, m := range layoutID.FindAllSubmatch(b, -1) {
+			ids = append(ids, string(m[1]))
+		}
+		return nil
+	})
+	return ids
+}
+
+var layoutID = regexp.MustCompile(`\sid="([^"{}]+)"`)
 
 // measuresJSON is the open-data list of measures, with ids shared by the rules.
 func measuresJSON(s *site.Site) []byte {

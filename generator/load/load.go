@@ -160,11 +160,18 @@ func Load(dir string) (*Content, diag.List) {
 	c := &Content{Dir: dir}
 	var errs diag.List
 	name := func(rel string) string { return filepath.ToSlash(filepath.Join(dir, rel)) }
+	ld := newLoader(dir)
+	read := func(file string, errs *diag.List) ([]byte, bool) { return ld.read(file, errs) }
 
 	// site.toml
 	if data, ok := read(name("site.toml"), &errs); ok {
 		c.Site.Name = name("site.toml")
 		c.Site.Keys = decode(data, c.Site.Name, 1, &c.Site, &errs)
+		if c.Site.Keys != nil && len(c.Site.Keys) == 0 {
+			// One root cause instead of an error at every reference to it.
+			errs.Add(diag.Pos{File: c.Site.Name, Line: 1, Col: 1}, "site.toml is empty: it must set at least title, base_url and language (and the categories and audiences the measures use)")
+		}
+		checkBaseURL(&errs, c.Site.Name, c.Site.Keys, c.Site.BaseURL)
 		req(&errs, c.Site.Name, c.Site.Keys, "", map[string]bool{
 			"title": c.Site.Title != "", "base_url": c.Site.BaseURL != "", "language": c.Site.Language != "",
 		})
@@ -201,9 +208,9 @@ func Load(dir string) (*Content, diag.List) {
 			src := name(d.Source)
 			if strings.Contains(d.Source, "..") || path.IsAbs(d.Source) {
 				errs.Add(d.Keys.At(d.Name, "source"), "source must be a path inside the content folder, got %q", d.Source)
-			} else if data, err := os.ReadFile(filepath.FromSlash(src)); err != nil {
+			} else if _, err := os.Stat(filepath.FromSlash(src)); err != nil {
 				errs.Add(d.Keys.At(d.Name, "source"), "cannot read source document %s", src)
-			} else {
+			} else if data, ok := read(src, &errs); ok {
 				c.Source = File{Name: src, Data: data}
 			}
 		}
@@ -222,6 +229,9 @@ func Load(dir string) (*Content, diag.List) {
 			"summary": m.Summary != "", "category": m.Category != "", "audiences": len(m.Audiences) > 0,
 			"paragraph": m.Paragraph != "",
 		})
+		if m.Keys != nil && len(m.Keys) == 0 {
+			errs.Add(diag.Pos{File: m.Name, Line: 2, Col: 1}, "front matter is empty: a measure needs id, order, label, title, summary, category, audiences and paragraph")
+		}
 		if m.ValidUntil.IsZero() && m.ValidNote == "" && len(m.Keys) > 0 {
 			errs.Add(diag.Pos{File: m.Name, Line: 1, Col: 1}, "missing valid_until or valid_note: say when the measure ends, or that the document gives no end date")
 		}
@@ -244,8 +254,10 @@ func Load(dir string) (*Content, diag.List) {
 	}
 
 	// calculator questions and rules (optional: a site without a calculator)
-	if data, err := os.ReadFile(filepath.Join(dir, "calculator", "questions.toml")); err == nil {
-		c.Questions = &File{Name: name("calculator/questions.toml"), Data: data}
+	if _, err := os.Lstat(filepath.Join(dir, "calculator", "questions.toml")); err == nil {
+		if data, ok := read(name("calculator/questions.toml"), &errs); ok {
+			c.Questions = &File{Name: name("calculator/questions.toml"), Data: data}
+		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, "rules")); err == nil {
 		for _, f := range list(dir, "rules", ".toml", &errs) {
@@ -256,6 +268,7 @@ func Load(dir string) (*Content, diag.List) {
 	}
 	c.Site.Updated = day(c.Site.Updated)
 	c.Document.Date = day(c.Document.Date)
+	ld.unused(&errs)
 	return c, errs
 }
 
@@ -265,19 +278,6 @@ func day(t time.Time) time.Time {
 		return t
 	}
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-}
-
-func read(file string, errs *diag.List) ([]byte, bool) {
-	data, err := os.ReadFile(filepath.FromSlash(file))
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			errs.Add(diag.Pos{File: file}, "file is missing")
-		} else {
-			errs.Add(diag.Pos{File: file}, "cannot read: %v", err)
-		}
-		return nil, false
-	}
-	return data, true
 }
 
 // list returns the files of a sub-folder with the given extension, sorted.
