@@ -145,7 +145,10 @@ func generate(opt Options) (*Result, error) {
 	for k, v := range pages {
 		files[k] = v
 	}
-	if errs := validate.Links(validate.Index(files), m.Links); len(errs) > 0 {
+	targets, dups := validate.IndexDuplicates(files)
+	errs = validate.Links(targets, m.Links)
+	errs.Merge(validate.Duplicates(dups, pageFiles(c, s)))
+	if len(errs) > 0 {
 		return nil, errs.Sort()
 	}
 	return &Result{Site: s, Program: prog, Files: files}, nil
@@ -305,6 +308,18 @@ func themeFS(c *load.Content) (fs.FS, error) {
 		return nil, errors.New("theme folder " + filepath.ToSlash(dir) + " does not exist")
 	}
 	return render.Layer(os.DirFS(dir), theme.FS), nil
+}
+
+// pageFiles maps output pages to the content file whose Markdown they show.
+func pageFiles(c *load.Content, s *site.Site) map[string]string {
+	out := map[string]string{"document/index.html": c.Document.Name}
+	for _, m := range s.Measures {
+		out[strings.TrimPrefix(m.URL(), "/")+"index.html"] = m.File
+	}
+	for _, p := range s.Pages {
+		out[strings.TrimPrefix(p.URL(), "/")+"index.html"] = p.File
+	}
+	return out
 }
 
 // themeIDs lists the literal id="…" values of the theme's HTML layouts (the

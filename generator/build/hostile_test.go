@@ -113,6 +113,8 @@ func TestHostileContent(t *testing.T) {
 			`content/source/plan.txt:2:5: the file is not valid UTF-8`, 1},
 		{"measure not UTF-8", appendTo("content/measures/a2.md", "\n\xb2\xbb\n"),
 			`content/measures/a2.md:`, 1},
+		{"heading id of a paragraph anchor", appendTo("content/document.md", "\n## P3\n"),
+			`content/document.md:1:1: the page document/index.html has two elements with id "p3"`, 1},
 		{"empty front matter", write("content/measures/a9.md", []byte("+++\n+++\n正文\n")),
 			`content/measures/a9.md:2:1: front matter is empty`, 1},
 	}

@@ -21,7 +21,16 @@ type Targets map[string]map[string]bool
 // Index builds the link targets from rendered files ("measures/m1/index.html"
 // is the page "/measures/m1/"; any other file is its own URL).
 func Index(files map[string][]byte) Targets {
+	t, _ := IndexDuplicates(files)
+	return t
+}
+
+// IndexDuplicates is Index that also returns, for each HTML file, the ids it
+// defines more than once (sorted): a heading id that collides with an id of
+// the layout around it, which breaks anchors and the page's labels.
+func IndexDuplicates(files map[string][]byte) (Targets, map[string][]string) {
 	t := Targets{}
+	dups := map[string][]string{}
 	for name, data := range files {
 		u := "/" + name
 		if name == "index.html" {
@@ -32,12 +41,36 @@ func Index(files map[string][]byte) Targets {
 		ids := map[string]bool{}
 		if strings.HasSuffix(name, ".html") {
 			for _, m := range idAttr.FindAllSubmatch(data, -1) {
-				ids[html.UnescapeString(string(m[1]))] = true
+				id := html.UnescapeString(string(m[1]))
+				if ids[id] {
+					dups[name] = append(dups[name], id)
+				}
+				ids[id] = true
 			}
 		}
 		t[u] = ids
 	}
-	return t
+	for _, d := range dups {
+		sort.Strings(d)
+	}
+	return t, dups
+}
+
+// Duplicates reports each id defined twice on one page, at the content file
+// the page comes from (fileOf maps an output file to it; when unknown, the
+// output file is named).
+func Duplicates(dups map[string][]string, fileOf map[string]string) diag.List {
+	var errs diag.List
+	for name, ids := range dups {
+		src, ok := fileOf[name]
+		if !ok {
+			src = name
+		}
+		for _, id := range ids {
+			errs.Add(diag.Pos{File: src, Line: 1, Col: 1}, "the page %s has two elements with id %q: a heading id collides with an id of the theme's layout; give the heading another {#id}", name, id)
+		}
+	}
+	return errs
 }
 
 // Links checks content links. Site-relative links ("/measures/m1/#x") and
