@@ -97,3 +97,26 @@ func quoteInput(v Value) string {
 	}
 	return "“" + s + "”"
 }
+
+// fractionWarning warns when a percentage question is answered with a number
+// strictly between 0 and 1 ("0.6" meant as 60%): the answer is used as given
+// (0.6%), but the user is told, naming the question, instead of silently
+// falling into the lowest band.
+func (p *Program) fractionWarning(qi int, v val) string {
+	q := p.Questions[qi]
+	if q.Type != TypeNumber || v.t != tNum || (q.Unit != "%" && q.Unit != "％") {
+		return ""
+	}
+	if v.n.Sign() <= 0 || v.n.Cmp(Int(1)) >= 0 {
+		return ""
+	}
+	name := q.Short
+	if name == "" {
+		name = q.Label
+	}
+	pct, err := v.n.Mul(Int(100))
+	if err != nil {
+		return ""
+	}
+	return "注意：“" + name + "”按百分比填写，已按" + v.n.Text() + "%计算；如果您的意思是" + pct.Text() + "%，请填写" + pct.Text()
+}

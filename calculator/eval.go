@@ -170,6 +170,7 @@ func Eval(p *Program, in Input) Result {
 	}
 	qerr := make([]string, len(p.Questions))
 	var unknownIDs []string
+	var warns []InputError
 	for _, m := range in.Answers {
 		qi, ok := p.qIdx[m.Key]
 		if !ok {
@@ -177,12 +178,18 @@ func Eval(p *Program, in Input) Result {
 			continue
 		}
 		en.ans[qi], qerr[qi] = p.answer(qi, m.Value)
+		if qerr[qi] == "" {
+			if w := p.fractionWarning(qi, en.ans[qi]); w != "" {
+				warns = append(warns, InputError{Question: p.Questions[qi].ID, Message: w})
+			}
+		}
 	}
 	for i, msg := range qerr {
 		if msg != "" {
 			res.Errors = append(res.Errors, InputError{Question: p.Questions[i].ID, Message: msg})
 		}
 	}
+	res.Errors = append(res.Errors, warns...)
 	for _, id := range unknownIDs {
 		res.Errors = append(res.Errors, InputError{Question: id, Message: "没有这个问题（" + id + "），该答案已忽略"})
 	}

@@ -1,5 +1,12 @@
 package calculator
 
+import (
+	"bytes"
+	"errors"
+	"strconv"
+	"strings"
+)
+
 // Evaluate reads the JSON input of the page (or the eval command) and
 // returns the JSON result. It never fails: problems with the input are
 // reported in "errors".
@@ -22,7 +29,13 @@ func AppendEvaluate(dst []byte, p *Program, inputJSON []byte) []byte {
 func DecodeInput(data []byte) (Input, []InputError) {
 	var in Input
 	var errs []InputError
-	v, err := ParseJSON(data)
+	if len(data) > MaxInputBytes {
+		return in, []InputError{{Field: "input", Message: "输入过大（" + strconv.Itoa(len(data)) + "字节，上限" + strconv.Itoa(MaxInputBytes) + "字节）"}}
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return in, []InputError{{Field: "input", Message: "输入为空：应为JSON对象，如 {\"answers\":{}}"}}
+	}
+	v, err := parseJSON(data, MaxInputValues)
 	if err != nil {
 		return in, []InputError{{Field: "input", Message: "输入不是有效的JSON：" + err.Error()}}
 	}
@@ -53,6 +66,36 @@ func DecodeInput(data []byte) (Input, []InputError) {
 		}
 	}
 	return in, errs
+}
+
+// Limits of one evaluation input: far above what a page sends (a few hundred
+// bytes, a few dozen answers), low enough that hostile input is cheap to refuse.
+// Nesting is bounded by the JSON reader (maxDepth).
+const (
+	MaxInputBytes  = 1 << 20
+	MaxInputValues = 10000
+)
+
+// StrictInput decodes input for a command-line or server caller that must not
+// guess: invalid, empty or non-object JSON, an unknown top-level key, a field
+// of the wrong type and a date that is not a real YYYY-MM-DD day are errors
+// (the page's lenient path, Evaluate, reports them inside the result instead).
+func StrictInput(data []byte) (Input, error) {
+	in, errs := DecodeInput(data)
+	var msgs []string
+	for _, e := range errs {
+		msgs = append(msgs, e.Message)
+	}
+	for _, k := range in.Extra {
+		msgs = append(msgs, "未知的顶层字段 "+strconv.Quote(k)+"（只允许 date、audience、answers）")
+	}
+	if in.Date != "" && ParseDate(in.Date) == 0 {
+		msgs = append(msgs, "日期“"+in.Date+"”无效，应写作 2023-11-01 这样的格式")
+	}
+	if len(msgs) > 0 {
+		return Input{}, errors.New(strings.Join(msgs, "；"))
+	}
+	return in, nil
 }
 
 // JSON writes the result in the format of the spec. The answer-independent

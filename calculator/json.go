@@ -61,7 +61,13 @@ const maxDepth = 64
 // ParseJSON parses one JSON value (RFC 8259). Duplicate keys and invalid
 // UTF-8 are errors: silently picking one of two answers would be a guess.
 func ParseJSON(data []byte) (Value, error) {
-	p := &jparser{s: data}
+	return parseJSON(data, 0)
+}
+
+// parseJSON is ParseJSON with a bound on the number of values (0: none), so
+// a large array cannot make the parser allocate many times its input.
+func parseJSON(data []byte, maxValues int) (Value, error) {
+	p := &jparser{s: data, maxValues: maxValues}
 	p.ws()
 	v, err := p.value(0)
 	if err != nil {
@@ -75,9 +81,15 @@ func ParseJSON(data []byte) (Value, error) {
 }
 
 type jparser struct {
-	s []byte
-	i int
+	s         []byte
+	i         int
+	values    int // values read so far
+	maxValues int // 0: no bound
 }
+
+// smallObject is the member count up to which duplicate keys are found by a
+// scan; larger objects use a set, so the check stays linear.
+const smallObject = 16
 
 func (p *jparser) fail(msg string) error {
 	return errors.New("JSON第" + strconv.Itoa(p.i+1) + "个字节处：" + msg)
@@ -109,10 +121,15 @@ func (p *jparser) value(depth int) (Value, error) {
 	if p.i >= len(p.s) {
 		return Value{}, p.fail("内容不完整")
 	}
+	p.values++
+	if p.maxValues > 0 && p.values > p.maxValues {
+		return Value{}, p.fail("值的数量超过上限" + strconv.Itoa(p.maxValues))
+	}
 	switch c := p.s[p.i]; {
 	case c == '{':
 		p.i++
 		v := Value{Kind: Object}
+		var seen map[string]struct{} // keys, once the object is no longer small
 		p.ws()
 		if p.i < len(p.s) && p.s[p.i] == '}' {
 			p.i++
@@ -127,8 +144,24 @@ func (p *jparser) value(depth int) (Value, error) {
 			if err != nil {
 				return Value{}, err
 			}
-			if _, dup := v.Get(k); dup {
+			dup := false
+			switch {
+			case seen != nil:
+				_, dup = seen[k]
+			case len(v.Members) < smallObject:
+				_, dup = v.Get(k)
+			default:
+				seen = make(map[string]struct{}, 2*len(v.Members))
+				for _, m := range v.Members {
+					seen[m.Key] = struct{}{}
+				}
+				_, dup = seen[k]
+			}
+			if dup {
 				return Value{}, p.fail("重复的键 " + strconv.Quote(k))
+			}
+			if seen != nil {
+				seen[k] = struct{}{}
 			}
 			p.ws()
 			if p.i >= len(p.s) || p.s[p.i] != ':' {

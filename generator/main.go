@@ -53,6 +53,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fl.SetOutput(stderr)
 	content := fl.String("content", "content", "content `folder`")
 	date := fl.String("date", "", "reference `date` (YYYY-MM-DD) for expiry notices and the calculator; default today")
+	timeout := fl.Duration("timeout", build.DefaultTimeout, "stop a build or check that takes longer than `duration`")
 	var out *string
 	var addr *string
 	switch cmd {
@@ -82,7 +83,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "unexpected argument %q\n", fl.Arg(0))
 		return 2
 	}
-	opt := build.Options{Content: *content}
+	opt := build.Options{Content: *content, Timeout: *timeout}
+	if *timeout <= 0 {
+		fmt.Fprintln(stderr, "--timeout must be positive")
+		return 2
+	}
 	if *date != "" {
 		d, err := time.Parse("2006-01-02", *date)
 		if err != nil {
@@ -115,6 +120,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "ok: %d measures, %d pages, %d rule examples pass\n", len(r.Site.Measures), len(r.Files), n)
 	case "eval":
+		// The input is checked before the (slower) build, and never guessed:
+		// a bad input is a usage error (exit 2) with the reason on stderr.
+		in, msg := readEvalInput(stdin, opt.Date)
+		if msg != "" {
+			fmt.Fprintln(stderr, "eval:", msg)
+			return 2
+		}
 		opt.NoWasm = true
 		r, err := build.Generate(opt)
 		if err != nil {
@@ -124,12 +136,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "this site has no calculator rules")
 			return 1
 		}
-		in, err := io.ReadAll(stdin)
-		if err != nil {
-			fmt.Fprintln(stderr, err)
-			return 1
+		res := calculator.Eval(r.Program, in)
+		for _, e := range res.Errors {
+			who := e.Question + e.Field + e.Benefit
+			fmt.Fprintf(stderr, "eval: warning: %s: %s\n", who, e.Message)
 		}
-		stdout.Write(calculator.Evaluate(r.Program, in))
+		stdout.Write(res.JSON())
 		fmt.Fprintln(stdout)
 	case "serve":
 		if err := serve.Run(*addr, opt, stdout, stderr); err != nil {
@@ -138,6 +150,37 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	return 0
+}
+
+// readEvalInput reads and strictly decodes eval's stdin. The reference date
+// is the input's "date", else --date (day), else today: it is always set here,
+// so the engine never falls back to a clock of its own. It returns a message
+// for a usage error.
+func readEvalInput(stdin io.Reader, day time.Time) (calculator.Input, string) {
+	data, err := io.ReadAll(io.LimitReader(stdin, calculator.MaxInputBytes+1))
+	if err != nil {
+		return calculator.Input{}, "cannot read stdin: " + err.Error()
+	}
+	if len(data) > calculator.MaxInputBytes {
+		return calculator.Input{}, fmt.Sprintf("input is larger than %d bytes", calculator.MaxInputBytes)
+	}
+	in, err := calculator.StrictInput(data)
+	if err != nil {
+		return calculator.Input{}, "invalid input: " + err.Error()
+	}
+	flagDate := ""
+	if !day.IsZero() {
+		flagDate = day.Format("2006-01-02")
+	}
+	switch {
+	case in.Date != "" && flagDate != "" && in.Date != flagDate:
+		return calculator.Input{}, fmt.Sprintf("the input's date %s and --date %s differ: give one", in.Date, flagDate)
+	case in.Date == "" && flagDate != "":
+		in.Date = flagDate
+	case in.Date == "":
+		in.Date = build.Today().Format("2006-01-02")
+	}
+	return in, ""
 }
 
 // fail prints content errors one per line (file:line:col: message).

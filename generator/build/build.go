@@ -9,10 +9,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -39,7 +41,15 @@ type Options struct {
 	NoWasm     bool      // skip compiling the calculator's wasm (check)
 	CacheDir   string    // wasm cache; "" means the user cache folder
 	ModuleRoot string    // source of calculator/wasm; "" means find it from the working folder
+	// Timeout bounds Generate as a whole; 0 means DefaultTimeout, < 0 none.
+	// Content limits (file size, nesting) keep every stage fast; this is
+	// the backstop that turns any remaining hang into an error.
+	Timeout time.Duration
 }
+
+// DefaultTimeout is the overall bound of a build or check. A cold build
+// (compiling the calculator's wasm) takes well under a minute.
+const DefaultTimeout = 5 * time.Minute
 
 // Result is a built site held in memory.
 type Result struct {
@@ -57,8 +67,37 @@ func Today() time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// Generate builds the whole site in memory.
+// Generate builds the whole site in memory, within opt.Timeout.
 func Generate(opt Options) (*Result, error) {
+	limit := opt.Timeout
+	if limit == 0 {
+		limit = DefaultTimeout
+	}
+	if limit < 0 {
+		return generate(opt)
+	}
+	type result struct {
+		r   *Result
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		r, err := generate(opt)
+		done <- result{r, err}
+	}()
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	select {
+	case res := <-done:
+		return res.r, res.err
+	case <-timer.C:
+		// The stage still running is abandoned (a command exits; serve keeps
+		// its last good site).
+		return nil, fmt.Errorf("the build took longer than %v and was stopped: look for a very large or deeply nested content file (or raise --timeout)", limit)
+	}
+}
+
+func generate(opt Options) (*Result, error) {
 	day := opt.Date
 	if day.IsZero() {
 		day = Today()
@@ -67,6 +106,11 @@ func Generate(opt Options) (*Result, error) {
 	errs.Merge(unfilled(opt.Content))
 	if len(errs) > 0 {
 		return nil, errs.Sort()
+	}
+	th, terr := themeFS(c)
+	md := markdown.New()
+	if terr == nil {
+		md.Reserve(themeIDs(th)...) // a heading id must not collide with the layout's
 	}
 	// The rules are compiled first: the measure pages read their figures
 	// from them ({{param id}}), and the build checks the prose against them.
@@ -77,7 +121,7 @@ func Generate(opt Options) (*Result, error) {
 	if prog != nil {
 		mopt.Expand = newFacts(prog, calculator.MakeDate(day.Year(), int(day.Month()), day.Day())).expand
 	}
-	m, errs := model.BuildWith(c, markdown.New(), day, mopt)
+	m, errs := model.BuildWith(c, md, day, mopt)
 	s := m.Site
 	warns.Merge(warnings(c, s, day))
 	addHistory(c, s)
@@ -85,7 +129,6 @@ func Generate(opt Options) (*Result, error) {
 	if prog != nil {
 		attachRules(c, s, prog)
 	}
-	th, terr := themeFS(c)
 	if terr != nil {
 		errs.Add(c.Site.Keys.At(c.Site.Name, "theme"), "%v", terr)
 	}
@@ -119,7 +162,10 @@ func Generate(opt Options) (*Result, error) {
 	for k, v := range pages {
 		files[k] = v
 	}
-	if errs := validate.Links(validate.Index(files), m.Links); len(errs) > 0 {
+	targets, dups := validate.IndexDuplicates(files)
+	errs = validate.Links(targets, m.Links)
+	errs.Merge(validate.Duplicates(dups, pageFiles(c, s)))
+	if len(errs) > 0 {
 		return nil, errs.Sort()
 	}
 	return &Result{Site: s, Program: prog, Files: files, Warnings: warns.Sort()}, nil
@@ -337,6 +383,40 @@ func themeFS(c *load.Content) (fs.FS, error) {
 	}
 	return render.Layer(os.DirFS(dir), theme.FS), nil
 }
+
+// pageFiles maps output pages to the content file whose Markdown they show.
+func pageFiles(c *load.Content, s *site.Site) map[string]string {
+	out := map[string]string{"document/index.html": c.Document.Name}
+	for _, m := range s.Measures {
+		out[strings.TrimPrefix(m.URL(), "/")+"index.html"] = m.File
+	}
+	for _, p := range s.Pages {
+		out[strings.TrimPrefix(p.URL(), "/")+"index.html"] = p.File
+	}
+	return out
+}
+
+// themeIDs lists the literal id="…" values of the theme's HTML layouts (the
+// ids every page around a Markdown body may carry).
+func themeIDs(th fs.FS) []string {
+	var ids []string
+	_ = fs.WalkDir(th, "layouts", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return nil
+		}
+		b, err := fs.ReadFile(th, p)
+		if err != nil {
+			return nil
+		}
+		for _, m := range layoutID.FindAllSubmatch(b, -1) {
+			ids = append(ids, string(m[1]))
+		}
+		return nil
+	})
+	return ids
+}
+
+var layoutID = regexp.MustCompile(`\sid="([^"{}]+)"`)
 
 // measuresJSON is the open-data list of measures, with ids shared by the rules.
 func measuresJSON(s *site.Site) []byte {

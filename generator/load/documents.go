@@ -69,7 +69,7 @@ var RelationTypes = []string{"continues", "amends", "replaces"}
 
 // loadDocuments reads documents/<id>/document.md for every sub-folder, in
 // name order, and sets c.Documents, c.Document (the main one) and c.Source.
-func loadDocuments(c *Content, errs *diag.List) {
+func loadDocuments(c *Content, read func(string, *diag.List) ([]byte, bool), errs *diag.List) {
 	dir := filepath.Join(c.Dir, "documents")
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -92,7 +92,7 @@ func loadDocuments(c *Content, errs *diag.List) {
 		}
 		d := DocumentFile{Name: name, ID: id, Folder: "documents/" + id}
 		d.Keys, d.Body, d.BodyLine = frontMatter(data, d.Name, &d, errs)
-		checkDocument(c, &d, errs)
+		checkDocument(c, &d, read, errs)
 		c.Documents = append(c.Documents, d)
 	}
 	if len(c.Documents) == 0 {
@@ -120,7 +120,7 @@ func loadDocuments(c *Content, errs *diag.List) {
 }
 
 // checkDocument reports missing metadata and reads the document's source text.
-func checkDocument(c *Content, d *DocumentFile, errs *diag.List) {
+func checkDocument(c *Content, d *DocumentFile, read func(string, *diag.List) ([]byte, bool), errs *diag.List) {
 	req(errs, d.Name, d.Keys, "", map[string]bool{
 		"title": d.Title != "", "issuer": d.Issuer != "", "number": d.Number != "",
 		"date": !d.Date.IsZero(), "source": d.Source != "",
@@ -153,12 +153,13 @@ func checkDocument(c *Content, d *DocumentFile, errs *diag.List) {
 		return
 	}
 	src := filepath.ToSlash(filepath.Join(c.Dir, d.Folder, d.Source))
-	data, err := os.ReadFile(filepath.FromSlash(src))
-	if err != nil {
+	if _, err := os.Stat(filepath.FromSlash(src)); err != nil {
 		errs.Add(d.Keys.At(d.Name, "source"), "cannot read source document %s", src)
 		return
 	}
-	d.Text = File{Name: src, Data: data}
+	if data, ok := read(src, errs); ok { // the content guards: inside content/, size, UTF-8
+		d.Text = File{Name: src, Data: data}
+	}
 }
 
 func oneOf(s string, list []string) bool {

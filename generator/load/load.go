@@ -186,6 +186,8 @@ func Load(dir string) (*Content, diag.List) {
 	c := &Content{Dir: dir}
 	var errs diag.List
 	name := func(rel string) string { return filepath.ToSlash(filepath.Join(dir, rel)) }
+	ld := newLoader(dir)
+	read := func(file string, errs *diag.List) ([]byte, bool) { return ld.read(file, errs) }
 
 	// site.toml
 	if data, ok := read(name("site.toml"), &errs); ok {
@@ -194,6 +196,11 @@ func Load(dir string) (*Content, diag.List) {
 		if c.Site.Org != "" {
 			errs.Add(c.Site.Keys.At(c.Site.Name, "org"), "org is no longer used: the document's issuer is shown with the document (document.md issuer); set publisher only to the body that actually publishes this site")
 		}
+		if c.Site.Keys != nil && len(c.Site.Keys) == 0 {
+			// One root cause instead of an error at every reference to it.
+			errs.Add(diag.Pos{File: c.Site.Name, Line: 1, Col: 1}, "site.toml is empty: it must set at least title, base_url and language (and the categories and audiences the measures use)")
+		}
+		checkBaseURL(&errs, c.Site.Name, c.Site.Keys, c.Site.BaseURL)
 		req(&errs, c.Site.Name, c.Site.Keys, "", map[string]bool{
 			"title": c.Site.Title != "", "base_url": c.Site.BaseURL != "", "language": c.Site.Language != "",
 		})
@@ -219,7 +226,7 @@ func Load(dir string) (*Content, diag.List) {
 
 	// documents/<id>/ (many documents), else document.md and its source text
 	if st, err := os.Stat(filepath.Join(dir, "documents")); err == nil && st.IsDir() {
-		loadDocuments(c, &errs)
+		loadDocuments(c, read, &errs)
 	} else if data, ok := read(name("document.md"), &errs); ok {
 		d := &c.Document
 		d.Name = name("document.md")
@@ -232,9 +239,9 @@ func Load(dir string) (*Content, diag.List) {
 			src := name(d.Source)
 			if strings.Contains(d.Source, "..") || path.IsAbs(d.Source) {
 				errs.Add(d.Keys.At(d.Name, "source"), "source must be a path inside the content folder, got %q", d.Source)
-			} else if data, err := os.ReadFile(filepath.FromSlash(src)); err != nil {
+			} else if _, err := os.Stat(filepath.FromSlash(src)); err != nil {
 				errs.Add(d.Keys.At(d.Name, "source"), "cannot read source document %s", src)
-			} else {
+			} else if data, ok := read(src, &errs); ok {
 				c.Source = File{Name: src, Data: data}
 			}
 		}
@@ -257,6 +264,9 @@ func Load(dir string) (*Content, diag.List) {
 			"summary": m.Summary != "", "category": m.Category != "", "audiences": len(m.Audiences) > 0,
 			"paragraph": m.Paragraph != "",
 		})
+		if m.Keys != nil && len(m.Keys) == 0 {
+			errs.Add(diag.Pos{File: m.Name, Line: 2, Col: 1}, "front matter is empty: a measure needs id, order, label, title, summary, category, audiences and paragraph")
+		}
 		if !m.ValidUntil.IsZero() {
 			errs.Add(m.Keys.At(m.Name, "valid_until"), "valid_until does not belong in a measure page: a date is stated once, in the measure's rules file, with the words that state it ([validity] for the whole measure, or valid_until + valid_cite on the benefit or [[parts]] entry its sentence covers)")
 		}
@@ -279,8 +289,10 @@ func Load(dir string) (*Content, diag.List) {
 	}
 
 	// calculator questions and rules (optional: a site without a calculator)
-	if data, err := os.ReadFile(filepath.Join(dir, "calculator", "questions.toml")); err == nil {
-		c.Questions = &File{Name: name("calculator/questions.toml"), Data: data}
+	if _, err := os.Lstat(filepath.Join(dir, "calculator", "questions.toml")); err == nil {
+		if data, ok := read(name("calculator/questions.toml"), &errs); ok {
+			c.Questions = &File{Name: name("calculator/questions.toml"), Data: data}
+		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, "rules")); err == nil {
 		for _, f := range list(dir, "rules", ".toml", &errs) {
@@ -291,6 +303,7 @@ func Load(dir string) (*Content, diag.List) {
 	}
 	c.Site.Updated = day(c.Site.Updated)
 	c.Document.Date = day(c.Document.Date)
+	ld.unused(&errs)
 	return c, errs
 }
 
@@ -300,19 +313,6 @@ func day(t time.Time) time.Time {
 		return t
 	}
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-}
-
-func read(file string, errs *diag.List) ([]byte, bool) {
-	data, err := os.ReadFile(filepath.FromSlash(file))
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			errs.Add(diag.Pos{File: file}, "file is missing")
-		} else {
-			errs.Add(diag.Pos{File: file}, "cannot read: %v", err)
-		}
-		return nil, false
-	}
-	return data, true
 }
 
 // list returns the files of a sub-folder with the given extension, sorted.

@@ -12,6 +12,7 @@ package markdown
 import (
 	"bytes"
 	"html/template"
+	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -35,7 +36,21 @@ import (
 // parser.Context and the AST made fresh for each Convert call), and Markdown
 // itself is never written after New.
 type Markdown struct {
-	md goldmark.Markdown
+	md       goldmark.Markdown
+	reserved map[string]bool // ids the theme's layouts use (see Reserve)
+}
+
+// Reserve declares ids that the page around the Markdown already uses (the
+// theme's id="main", id="toc-title" …). An automatic heading id never takes
+// one (it gets a suffix), and an explicit {#id} that names one is an error.
+// Call it before the first Convert; it is not safe to call concurrently.
+func (m *Markdown) Reserve(ids ...string) {
+	if m.reserved == nil {
+		m.reserved = map[string]bool{}
+	}
+	for _, id := range ids {
+		m.reserved[id] = true
+	}
 }
 
 // Result is what Convert produces for one document.
@@ -89,7 +104,10 @@ func New() *Markdown {
 // `**`/`__` left as literal text, empty link destinations, heading attributes
 // other than {#id}, duplicate explicit heading ids.
 func (m *Markdown) Convert(src []byte, file string, firstLine int) (res Result, errs diag.List) {
-	c := &converter{lines: newLineIndex(src, file, firstLine), ids: newIDs(), stray: map[ast.Node]bool{}}
+	c := &converter{lines: newLineIndex(src, file, firstLine), ids: newIDs(), stray: map[ast.Node]bool{}, reserved: m.reserved}
+	for id := range m.reserved {
+		c.ids.Put([]byte(id))
+	}
 	src = c.validUTF8(src)
 	c.src = src
 	c.lines.src = src
@@ -130,6 +148,7 @@ type converter struct {
 	headings []*ast.Heading
 	toc      []site.Heading
 	stray    map[ast.Node]bool // blocks that already have a stray-** error
+	reserved map[string]bool   // the theme's ids
 }
 
 // validUTF8 reports the first invalid byte and returns src with every
@@ -233,6 +252,12 @@ func (c *converter) link(off int, dest []byte, image bool) {
 		}
 		return
 	}
+	if image {
+		if u, err := url.Parse(strings.TrimSpace(string(dest))); err != nil || u.Scheme != "" || u.Host != "" || bytes.HasPrefix(bytes.TrimSpace(dest), []byte("//")) {
+			c.errs.Add(pos, "external image %q: the site loads nothing from other hosts (its CSP would block it); put the image in the site and link it from the site root", snippet(string(dest)))
+			return
+		}
+	}
 	c.links = append(c.links, Link{Dest: string(dest), Pos: pos, Image: image})
 }
 
@@ -311,7 +336,14 @@ func (c *converter) assignIDs() {
 	for _, h := range c.headings {
 		if v, ok := h.AttributeString("id"); ok {
 			id := attrString(v)
-			if c.ids.has(id) {
+			switch {
+			case strings.TrimSpace(id) == "":
+				c.errs.Add(c.lines.pos(h.Pos()), "empty heading id {#}: write {#some-id} or remove the braces")
+				h.RemoveAttributes() // gets an automatic id below
+				continue
+			case c.reserved[id]:
+				c.errs.Add(c.lines.pos(h.Pos()), "heading id %q is already used by the theme's page layout (id=%q): choose another", id, id)
+			case c.ids.has(id):
 				c.errs.Add(c.lines.pos(h.Pos()), "duplicate heading id %q", id)
 			}
 			c.ids.Put([]byte(id))
@@ -435,11 +467,12 @@ func Slug(text string) string {
 // (parser.WithIDs) so any extension asking for ids shares the same table.
 type ids struct {
 	used map[string]bool
+	next map[string]int // base → the next suffix to try, so n repeats cost O(n)
 }
 
 var _ parser.IDs = (*ids)(nil)
 
-func newIDs() *ids { return &ids{used: map[string]bool{}} }
+func newIDs() *ids { return &ids{used: map[string]bool{}, next: map[string]int{}} }
 
 func (s *ids) has(id string) bool { return s.used[id] }
 
@@ -454,8 +487,13 @@ func (s *ids) Generate(value []byte, kind ast.NodeKind) []byte {
 		}
 	}
 	id := base
-	for i := 1; s.used[id]; i++ {
+	if s.used[id] {
+		i := max(s.next[base], 1)
+		for s.used[base+"-"+itoa(i)] {
+			i++
+		}
 		id = base + "-" + itoa(i)
+		s.next[base] = i + 1
 	}
 	s.used[id] = true
 	return []byte(id)

@@ -9,7 +9,7 @@
 // href, src or data-* hook attribute is rewritten relative to the page
 // ("../../measures/m1/"), so the site works at any path of any host (the
 // example base_url has a path) and from a local preview alike. 404.html, which
-// a host serves at any path, gets the base URL's path instead. Canonical and
+// a host serves at any path, gets the absolute base URL instead. Canonical and
 // Open Graph URLs, the sitemap and the feed use absolute BaseURL-based URLs.
 package render
 
@@ -401,7 +401,14 @@ func basePath(s *site.Site) string {
 
 // prefix is what replaces the leading "/" of site-relative URLs on a page.
 func prefix(s *site.Site, j job) string {
-	if j.page.Kind == "404" { // served at any path: anchor at the site's path
+	if j.page.Kind == "404" {
+		// Served at any path of any host: a path prefix would break wherever
+		// the site is not at the base URL's path, so its links and assets
+		// point at the site's own absolute address (serve maps them back to
+		// the preview's root).
+		if s.BaseURL != "" {
+			return strings.TrimRight(s.BaseURL, "/") + "/"
+		}
 		return basePath(s) + "/"
 	}
 	depth := strings.Count(j.page.URL, "/") - 1

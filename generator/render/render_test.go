@@ -260,7 +260,11 @@ func TestRelativeURLs(t *testing.T) {
 	check("measures/m1/index.html", `<link rel="canonical" href="https://example.org/shili-jobs/measures/m1/">`)
 	check("index.html", `href="./measures/"`)
 	check("calculator/index.html", `data-rules="../data/rules.json"`)
-	check("404.html", `href="/shili-jobs/assets/main-1a2b3c4d.css"`)
+	check("404.html", `href="https://example.org/shili-jobs/assets/main-1a2b3c4d.css"`)
+	check("404.html", `href="https://example.org/shili-jobs/measures/"`)
+	if bytes.Contains(files["404.html"], []byte(`="/shili-jobs/`)) {
+		t.Error("404.html hard-codes the base path")
+	}
 	check("robots.txt", "Sitemap: https://example.org/shili-jobs/sitemap.xml")
 }
 

@@ -5,6 +5,7 @@
 package serve
 
 import (
+	"bytes"
 	"fmt"
 	"hash/fnv"
 	"html"
@@ -15,6 +16,7 @@ import (
 	"net/http"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -32,17 +34,50 @@ var Headers = map[string]string{
 
 // Server holds the latest good build and the current build error.
 type Server struct {
-	opt   build.Options
-	mu    sync.Mutex
-	files map[string][]byte
-	err   string
-	subs  map[chan string]bool
+	opt      build.Options
+	mu       sync.Mutex
+	files    map[string][]byte
+	notFound []byte // 404.html with the site's absolute base URL mapped to "/"
+	err      string
+	subs     map[chan string]bool
+
+	// Hosts are the host names (without port) a request may name besides
+	// localhost and the loopback addresses: the listen address's host. Any
+	// other Host header is refused, so a web page cannot read the preview
+	// through DNS rebinding. Set by Run; when AnyIP is set (listening on
+	// every interface), IP literals are allowed too (rebinding needs a name).
+	Hosts []string
+	AnyIP bool
+	// MaxStreams caps the open live-reload streams (0: DefaultMaxStreams).
+	MaxStreams int
+}
+
+// DefaultMaxStreams is the cap on live-reload streams: far more tabs than a
+// person previews, few enough that a client cannot exhaust the server.
+const DefaultMaxStreams = 32
+
+// Timeouts of the preview server: a client that sends a request slowly, or
+// never, is dropped instead of holding a connection.
+var Timeouts = struct{ ReadHeader, Read, Write, Idle time.Duration }{
+	ReadHeader: 5 * time.Second, Read: 15 * time.Second, Write: 30 * time.Second, Idle: 60 * time.Second,
 }
 
 // New returns a server for opt; call Rebuild before serving.
 func New(opt build.Options) *Server {
 	opt.LiveReload = true
 	return &Server{opt: opt, subs: map[chan string]bool{}}
+}
+
+// HTTPServer returns an http.Server for s with the preview's timeouts.
+func (s *Server) HTTPServer() *http.Server {
+	return &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: Timeouts.ReadHeader,
+		ReadTimeout:       Timeouts.Read,
+		WriteTimeout:      Timeouts.Write,
+		IdleTimeout:       Timeouts.Idle,
+		MaxHeaderBytes:    64 << 10,
+	}
 }
 
 // Rebuild builds the site and tells every open page what happened.
@@ -56,6 +91,12 @@ func (s *Server) Rebuild() error {
 		msg = "error:" + s.err
 	} else {
 		s.files, s.err = r.Files, ""
+		s.notFound = r.Files["404.html"]
+		if base := strings.TrimRight(r.Site.BaseURL, "/"); base != "" {
+			// The 404 page links to the site's absolute address (it is served
+			// at any path); in the preview that address is this server's root.
+			s.notFound = bytes.ReplaceAll(s.notFound, []byte(`="`+base+`/`), []byte(`="/`))
+		}
 	}
 	for ch := range s.subs {
 		select {
@@ -76,9 +117,45 @@ func Run(addr string, opt build.Options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	s.Hosts, s.AnyIP = listenHosts(addr)
 	fmt.Fprintf(stdout, "serving on http://%s/ (Ctrl+C to stop); watching %s\n", ln.Addr(), opt.Content)
 	go s.watch(opt.Content, stdout, stderr)
-	return http.Serve(ln, s)
+	return s.HTTPServer().Serve(ln)
+}
+
+// listenHosts returns the host of a listen address as an allowed Host name,
+// and whether the address listens on every interface ("", 0.0.0.0, ::).
+func listenHosts(addr string) ([]string, bool) {
+	h, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		h = addr
+	}
+	if ip := net.ParseIP(h); h == "" || ip != nil && ip.IsUnspecified() {
+		return nil, true
+	}
+	return []string{strings.ToLower(h)}, false
+}
+
+// allowedHost reports whether a request's Host header names this server:
+// localhost, a loopback address, the listen host, or (AnyIP) an IP literal.
+func (s *Server) allowedHost(hostport string) bool {
+	h := hostport
+	if hh, _, err := net.SplitHostPort(hostport); err == nil {
+		h = hh
+	}
+	h = strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(h, "["), "]"), "."))
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	if ip := net.ParseIP(h); ip != nil && (ip.IsLoopback() || s.AnyIP) {
+		return true
+	}
+	for _, a := range s.Hosts {
+		if h == strings.Trim(a, "[]") {
+			return true
+		}
+	}
+	return false
 }
 
 // watch polls the content and theme folders; polling needs no dependency and
@@ -122,6 +199,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for k, v := range Headers {
 		w.Header().Set(k, v)
 	}
+	if !s.allowedHost(r.Host) {
+		http.Error(w, "this preview server answers only to localhost and its listen address, not "+strconv.Quote(r.Host), http.StatusMisdirectedRequest)
+		return
+	}
 	switch r.URL.Path {
 	case "/__livereload":
 		s.events(w, r)
@@ -150,12 +231,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	data, ok := files[name]
 	if !ok {
 		if _, dir := files[name+"/index.html"]; dir {
-			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+			// Redirect to the cleaned path, never to what the client wrote:
+			// "//evil.example/../x" would be a protocol-relative URL.
+			http.Redirect(w, r, "/"+name+"/", http.StatusMovedPermanently)
 			return
 		}
+		s.mu.Lock()
+		nf := s.notFound
+		s.mu.Unlock()
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusNotFound)
-		w.Write(files["404.html"])
+		w.Write(nf)
 		return
 	}
 	ct := mime.TypeByExtension(path.Ext(name))
@@ -173,10 +259,24 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-cache")
+	max := s.MaxStreams
+	if max <= 0 {
+		max = DefaultMaxStreams
+	}
 	ch := make(chan string, 4)
 	s.mu.Lock()
+	if len(s.subs) >= max {
+		s.mu.Unlock()
+		w.Header().Set("Retry-After", "10")
+		http.Error(w, "too many live-reload streams", http.StatusServiceUnavailable)
+		return
+	}
+	// A stream lives long: lift the server's read and write deadlines for
+	// it, and bound each write instead (a client that stops reading is dropped).
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{})
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
 	s.subs[ch] = true
 	if s.err != "" {
 		ch <- "error:" + s.err
@@ -187,6 +287,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		delete(s.subs, ch)
 		s.mu.Unlock()
 	}()
+	_ = rc.SetWriteDeadline(time.Now().Add(Timeouts.Write))
 	io.WriteString(w, ": connected\n\n")
 	fl.Flush()
 	for {
@@ -194,6 +295,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 			return
 		case msg := <-ch:
+			_ = rc.SetWriteDeadline(time.Now().Add(Timeouts.Write))
 			for _, line := range strings.Split(msg, "\n") { // SSE data is line-based
 				fmt.Fprintf(w, "data: %s\n", line)
 			}

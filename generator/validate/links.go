@@ -24,11 +24,20 @@ type Targets map[string]map[string]bool
 // The pages are scanned for ` id="` as bytes, on all cores: a regular
 // expression over every page was a fifth of a large build.
 func Index(files map[string][]byte) Targets {
+	t, _ := IndexDuplicates(files)
+	return t
+}
+
+// IndexDuplicates is Index that also returns, for each HTML file, the ids it
+// defines more than once (sorted): a heading id that collides with an id of
+// the layout around it, which breaks anchors and the page's labels.
+func IndexDuplicates(files map[string][]byte) (Targets, map[string][]string) {
 	names := make([]string, 0, len(files))
 	for name := range files {
 		names = append(names, name)
 	}
 	sets := make([]map[string]bool, len(names))
+	twice := make([][]string, len(names))
 	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
 	for w := 0; w < workers; w++ {
@@ -38,13 +47,14 @@ func Index(files map[string][]byte) Targets {
 			for i := w; i < len(names); i += workers {
 				sets[i] = map[string]bool{}
 				if strings.HasSuffix(names[i], ".html") {
-					scanIDs(files[names[i]], sets[i])
+					twice[i] = scanIDs(files[names[i]], sets[i])
 				}
 			}
 		}()
 	}
 	wg.Wait()
 	t := make(Targets, len(names))
+	dups := map[string][]string{}
 	for i, name := range names {
 		u := "/" + name
 		if name == "index.html" {
@@ -53,18 +63,39 @@ func Index(files map[string][]byte) Targets {
 			u = "/" + strings.TrimSuffix(name, "index.html")
 		}
 		t[u] = sets[i]
+		if len(twice[i]) > 0 {
+			sort.Strings(twice[i])
+			dups[name] = twice[i]
+		}
 	}
-	return t
+	return t, dups
+}
+
+// Duplicates reports each id defined twice on one page, at the content file
+// the page comes from (fileOf maps an output file to it; when unknown, the
+// output file is named).
+func Duplicates(dups map[string][]string, fileOf map[string]string) diag.List {
+	var errs diag.List
+	for name, ids := range dups {
+		src, ok := fileOf[name]
+		if !ok {
+			src = name
+		}
+		for _, id := range ids {
+			errs.Add(diag.Pos{File: src, Line: 1, Col: 1}, "the page %s has two elements with id %q: a heading id collides with an id of the theme's layout; give the heading another {#id}", name, id)
+		}
+	}
+	return errs
 }
 
 // scanIDs adds the value of every id="…" attribute (preceded by white space)
-// in an HTML page to ids.
-func scanIDs(data []byte, ids map[string]bool) {
+// in an HTML page to ids, and returns those it met more than once.
+func scanIDs(data []byte, ids map[string]bool) (twice []string) {
 	marker := []byte(`id="`)
 	for i := 0; ; {
 		j := bytes.Index(data[i:], marker)
 		if j < 0 {
-			return
+			return twice
 		}
 		start := i + j + len(marker)
 		i = start
@@ -73,14 +104,17 @@ func scanIDs(data []byte, ids map[string]bool) {
 		}
 		end := bytes.IndexByte(data[start:], '"')
 		if end < 0 {
-			return
+			return twice
 		}
 		v := data[start : start+end]
+		id := string(v)
 		if bytes.IndexByte(v, '&') >= 0 {
-			ids[html.UnescapeString(string(v))] = true
-		} else {
-			ids[string(v)] = true
+			id = html.UnescapeString(id)
 		}
+		if ids[id] {
+			twice = append(twice, id)
+		}
+		ids[id] = true
 		i = start + end + 1
 	}
 }
