@@ -263,6 +263,7 @@ func paramViews(s *site.Site, prog *calculator.Program) {
 			} else if pv.Anchor != "" {
 				x.URL = "/document/#" + pv.Anchor
 			}
+			x.Stated = x.Doc == nil || !from.Equal(x.Doc.Date)
 			if from.After(s.BuildDate) {
 				x.Future = true
 			} else {
@@ -270,7 +271,9 @@ func paramViews(s *site.Site, prog *calculator.Program) {
 			}
 			v.Values = append(v.Values, x)
 		}
-		if cur >= 0 && !m.Expired(s.BuildDate) {
+		// "现行" only while nothing of the measure has ended: a value of an
+		// expired part must not read as in force.
+		if cur >= 0 && !m.Expired(s.BuildDate) && len(m.ExpiredParts(s.BuildDate)) == 0 {
 			v.Values[cur].Current = true
 		}
 		m.Params = append(m.Params, v)

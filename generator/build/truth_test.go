@@ -241,3 +241,22 @@ func TestChangeOneLine(t *testing.T) {
 		t.Errorf("stale prose figure not rejected: %v", err)
 	}
 }
+
+// The amounts list on a measure page invents no start date (the document
+// states none: its values are shown "依据" the document, not "…起"), and a
+// value of a part that has ended is not called 现行.
+func TestRealAmountsNoStartNoStaleCurrent(t *testing.T) {
+	r := buildReal(t, realContent, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC))
+	for name, b := range r.Files {
+		if strings.HasPrefix(name, "measures/") && strings.Contains(string(b), "2023年10月27日起") {
+			t.Errorf("%s gives the issue date as a start date", name)
+		}
+	}
+	m22 := text(r, "measures/m22/index.html")
+	if strings.Contains(m22, "现行标准") {
+		t.Errorf("m22 calls a value 现行 although its 吸纳就业补贴 part ended on 2023-12-31")
+	}
+	if !strings.Contains(m22, "依据庆政办发〔2023〕102号") {
+		t.Errorf("m22 amounts do not name the document they rest on")
+	}
+}

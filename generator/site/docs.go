@@ -139,4 +139,8 @@ type ParamValueView struct {
 	Doc     *Document // the document that states the value
 	Current bool      // in force on the build date
 	Future  bool      // takes effect after the build date
+	// Stated: From is a start the document names. A value whose From is
+	// just the issue date of its document is shown without "起": the
+	// document states no start date, and none is invented.
+	Stated bool
 }
