@@ -58,6 +58,7 @@ func (en *env) finish(s *state) BenefitResult {
 			r.Missing = append(r.Missing, QuestionRef{ID: q.ID, Label: q.Label})
 		}
 	}
+	en.closer(s, &r)
 	return r
 }
 
