@@ -24,6 +24,7 @@ import (
 	"policyguide/generator/markdown"
 	"policyguide/generator/model"
 	"policyguide/generator/output"
+	"policyguide/generator/precompress"
 	"policyguide/generator/render"
 	"policyguide/generator/site"
 	"policyguide/generator/validate"
@@ -112,6 +113,12 @@ func Generate(opt Options) (*Result, error) {
 func Build(opt Options) (*Result, error) {
 	r, err := Generate(opt)
 	if err != nil {
+		return nil, err
+	}
+	// Precompressed copies and the static hosts' headers file: only for a
+	// written site (serve and check need neither).
+	r.Files["_headers"] = []byte(Headers)
+	if err := precompress.Add(r.Files, cacheDir(opt)); err != nil {
 		return nil, err
 	}
 	if err := output.Write(opt.Out, r.Files); err != nil {
@@ -210,15 +217,7 @@ func calculatorFiles(opt Options, s *site.Site, prog *calculator.Program, files 
 			return err
 		}
 	}
-	cache := opt.CacheDir
-	if cache == "" {
-		dir, err := os.UserCacheDir()
-		if err != nil {
-			dir = os.TempDir()
-		}
-		cache = filepath.Join(dir, "policyguide")
-	}
-	w, err := assets.Wasm(root, "./calculator/wasm", cache)
+	w, err := assets.Wasm(root, "./calculator/wasm", cacheDir(opt))
 	if err != nil {
 		return err
 	}
@@ -228,6 +227,31 @@ func calculatorFiles(opt Options, s *site.Site, prog *calculator.Program, files 
 	s.Calculator.WasmURL, s.Calculator.WasmExecURL = "/"+wasmName, "/"+execName
 	return nil
 }
+
+// cacheDir is the folder for the wasm and precompression caches.
+func cacheDir(opt Options) string {
+	if opt.CacheDir != "" {
+		return opt.CacheDir
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "policyguide")
+}
+
+// Headers is the _headers file of static hosts (Netlify, Cloudflare Pages
+// and others that read it): the same headers as the README's nginx config.
+const Headers = `/*
+  Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'
+  X-Content-Type-Options: nosniff
+  Referrer-Policy: no-referrer
+  Cache-Control: no-cache
+/assets/*
+  Cache-Control: public, max-age=31536000, immutable
+/*.wasm
+  Content-Type: application/wasm
+`
 
 // moduleRoot finds the source of the calculator: the generator compiles the
 // wasm from it, so one engine runs in the build and in the browser.
