@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -174,11 +175,66 @@ func rules(c *load.Content, s *site.Site) (*calculator.Program, diag.List) {
 	if calc.Title == "" {
 		calc.Title = "政策计算器"
 	}
+	byQ := map[string]site.Question{}
 	for _, q := range prog.Questions {
-		calc.Questions = append(calc.Questions, site.Question{ID: q.ID, Label: q.Label, Help: q.Help, Audience: q.Audience})
+		sq := site.Question{ID: q.ID, Label: q.Label, Help: q.Help, Audience: q.Audience, Type: q.Type, Unit: q.Unit, Integer: q.Integer}
+		if q.Min != nil {
+			sq.Min = q.Min.String()
+		}
+		if q.Max != nil {
+			sq.Max = q.Max.String()
+		}
+		for _, o := range q.Options {
+			sq.Options = append(sq.Options, site.Option{Value: o.Value, Label: o.Label})
+		}
+		byQ[q.ID] = sq
+		calc.Questions = append(calc.Questions, sq)
 	}
+	calcFlow(calc, s, prog, byQ)
 	s.Calculator = calc
 	return prog, nil
+}
+
+// calcFlow gives the page its steps: the content's, or one step per
+// audience with all its questions when the content declares none.
+func calcFlow(calc *site.Calculator, s *site.Site, prog *calculator.Program, byQ map[string]site.Question) {
+	sum := sha256.Sum256(prog.JSON())
+	calc.RulesHash = hex.EncodeToString(sum[:])[:8]
+	used := map[string]bool{}
+	if f := prog.Flow; f != nil && len(f.Steps) > 0 {
+		calc.Prepare = f.Prepare
+		for _, n := range f.Needs {
+			calc.Needs = append(calc.Needs, site.CalcNeed{ID: n.ID, Label: n.Label, Hint: n.Hint, Audience: n.Audience, Measures: n.Measures})
+		}
+		for _, st := range f.Steps {
+			cs := site.CalcStep{ID: st.ID, Title: st.Title, Hint: st.Hint, Audience: st.Audience, Needs: st.Needs}
+			for _, id := range st.Questions {
+				cs.Questions = append(cs.Questions, byQ[id])
+			}
+			for _, a := range st.Audience {
+				used[a] = true
+			}
+			calc.Steps = append(calc.Steps, cs)
+		}
+	} else {
+		for _, a := range s.Audiences {
+			cs := site.CalcStep{ID: "q_" + strings.ReplaceAll(a.ID, "-", "_"), Title: "回答问题", Audience: []string{a.ID}}
+			for _, q := range prog.Questions {
+				if slices.Contains(q.Audience, a.ID) {
+					cs.Questions = append(cs.Questions, byQ[q.ID])
+				}
+			}
+			if len(cs.Questions) > 0 {
+				used[a.ID] = true
+				calc.Steps = append(calc.Steps, cs)
+			}
+		}
+	}
+	for _, a := range s.Audiences {
+		if used[a.ID] {
+			calc.Audiences = append(calc.Audiences, a)
+		}
+	}
 }
 
 // anchorFinder finds the paragraph of the source document that contains a

@@ -52,8 +52,9 @@ func funcs(s *site.Site, a site.Assets) map[string]any {
 			}
 			return id
 		},
-		"add": func(a, b int) int { return a + b },
-		"sub": func(a, b int) int { return a - b },
+		"add":  func(a, b int) int { return a + b },
+		"join": func(xs []string) string { return strings.Join(xs, " ") },
+		"sub":  func(a, b int) int { return a - b },
 	}
 }
 
