@@ -211,7 +211,8 @@ func testBackAndChange(t *testing.T, browser context.Context, host, calcURL stri
 	if f := eval[string](t, ctx, `document.activeElement.id`); f != "q-staff" {
 		t.Errorf("修改 focuses %q, want q-staff", f)
 	}
-	within(t, ctx, 10*time.Second, chromedp.SetValue(chromedp.CSS(`#q-staff`), ""), chromedp.SendKeys(chromedp.CSS(`#q-staff`), "40"),
+	eval[bool](t, ctx, `(() => { const i = document.getElementById("q-staff"); i.value = "40"; i.dispatchEvent(new Event("input", {bubbles: true})); i.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`)
+	within(t, ctx, 10*time.Second,
 		chromedp.Click(chromedp.CSS(`#step-firm_stable [data-next]`)), chromedp.WaitVisible(chromedp.CSS(`#step-check`)))
 	if s := eval[string](t, ctx, `document.getElementById("calc-answers").innerText`); !strings.Contains(s, "40人") || !strings.Contains(s, "3万元") {
 		t.Errorf("check step after 修改:\n%s", s)

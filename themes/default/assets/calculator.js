@@ -160,7 +160,11 @@ class Flow {
     // Back and Forward change the step; the answers in memory are newer
     // than those of an older history entry, so they stay (and are written
     // into that entry).
+    // A fragment this page did not write (a share link pasted into the
+    // address bar) is read in full.
+    this.written = new Set();
     window.addEventListener("popstate", () => {
+      if (!this.written.has(location.hash)) return this.restore(false);
       const step = new URLSearchParams(location.hash.slice(1)).get("s") || "start";
       if (!this.audience && step !== "start") return this.restore(false);
       this.go(this.byStep.has(step) ? step : "start", false);
@@ -609,6 +613,7 @@ class Flow {
     const url = location.pathname + location.search + "#" + p.toString();
     if (push && url !== location.pathname + location.search + location.hash) history.pushState(null, "", url);
     else history.replaceState(null, "", url);
+    this.written.add(location.hash);
     const share = this.root.querySelector("#calc-share-url");
     if (share) share.value = location.href;
   }
