@@ -54,7 +54,7 @@ func TestBrowser(t *testing.T) {
 
 // firmScenario is the share fragment of a typical small firm on
 // 2023-11-01 asking about 稳岗: the results step with one 符合.
-const firmScenario = "#s=results&aud=enterprises&need=stable&d=2023-11-01&a=firm_type:small_micro,firm_insured:1,layoffs:0,staff:25,premiums:30%2C000"
+const firmScenario = "#s=results&aud=enterprises&need=stable&d=2023-11-01&a.firm_type=small_micro&a.firm_insured=1&a.layoffs=0&a.staff=25&a.premiums=30%2C000"
 
 // exampleInput is the JSON the page would send for a content example.
 func exampleInput(ex *calculator.Example) []byte {

@@ -249,11 +249,11 @@ func testWasmBlocked(t *testing.T, browser context.Context, host, calcURL string
 		chromedp.Click(chromedp.CSS(`#q-firm_insured-true`)), chromedp.Click(chromedp.CSS(`#step-firm [data-next]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#step-firm_stable`)), chromedp.SendKeys(chromedp.CSS(`#q-staff`), "25"),
 		chromedp.WaitVisible(chromedp.CSS(`.calc-failed`)))
-	if !strings.Contains(eval[string](t, ctx, `location.hash`), "staff%3A25") && !strings.Contains(eval[string](t, ctx, `location.hash`), "staff:25") {
+	if !strings.Contains(eval[string](t, ctx, `location.hash`), "staff%3A25") && !strings.Contains(eval[string](t, ctx, `location.hash`), "a.staff=25") {
 		// the answer is kept once the field is left
 		within(t, ctx, 5*time.Second, chromedp.KeyEvent(kb.Tab))
 	}
-	if h := eval[string](t, ctx, `decodeURIComponent(location.hash)`); !strings.Contains(h, "staff:25") || !strings.Contains(h, "firm_type:small_micro") {
+	if h := eval[string](t, ctx, `decodeURIComponent(location.hash)`); !strings.Contains(h, "a.staff=25") || !strings.Contains(h, "a.firm_type=small_micro") {
 		t.Errorf("answers not kept without the engine: %s", h)
 	}
 	// the failure is expected here: drop the page's warning about it
@@ -271,13 +271,13 @@ func testWasmBlocked(t *testing.T, browser context.Context, host, calcURL string
 // steps of the firm path, as share fragments, for screenshots and axe.
 var firmSteps = []struct{ name, frag string }{
 	{"start", "#s=start&aud=enterprises&need=stable"},
-	{"firm", "#s=firm&aud=enterprises&need=stable&a=firm_type:small_micro"},
-	{"stable", "#s=firm_stable&aud=enterprises&need=stable&a=firm_type:small_micro,firm_insured:1,layoffs:abc"},
-	{"check", "#s=check&aud=enterprises&need=stable&d=2023-11-01&a=firm_type:small_micro,firm_insured:1,layoffs:0,staff:25,premiums:30000"},
+	{"firm", "#s=firm&aud=enterprises&need=stable&a.firm_type=small_micro"},
+	{"stable", "#s=firm_stable&aud=enterprises&need=stable&a.firm_type=small_micro&a.firm_insured=1&a.layoffs=abc"},
+	{"check", "#s=check&aud=enterprises&need=stable&d=2023-11-01&a.firm_type=small_micro&a.firm_insured=1&a.layoffs=0&a.staff=25&a.premiums=30000"},
 	{"results", firmScenario},
-	{"results-2023-all", "#s=results&aud=enterprises&d=2023-11-01&a=firm_type:small_micro,firm_insured:1,layoffs:3,staff:25,premiums:30000,interns:4,intern_months:6,retention_rate:55"},
-	{"results-today", "#s=results&aud=enterprises&a=firm_type:small_micro,firm_insured:1,layoffs:0,staff:25,premiums:30000"},
-	{"ind-results", "#s=results&aud=individuals&d=2023-11-01&a=ind_graduate:1,ind_startup:1,ind_loan_amount:12万"},
+	{"results-2023-all", "#s=results&aud=enterprises&d=2023-11-01&a.firm_type=small_micro&a.firm_insured=1&a.layoffs=3&a.staff=25&a.premiums=30000&a.interns=4&a.intern_months=6&a.retention_rate=55"},
+	{"results-today", "#s=results&aud=enterprises&a.firm_type=small_micro&a.firm_insured=1&a.layoffs=0&a.staff=25&a.premiums=30000"},
+	{"ind-results", "#s=results&aud=individuals&d=2023-11-01&a.ind_graduate=1&a.ind_startup=1&a.ind_loan_amount=12万"},
 }
 
 func openStep(t *testing.T, ctx context.Context, calcURL, frag string) {
@@ -286,7 +286,7 @@ func openStep(t *testing.T, ctx context.Context, calcURL, frag string) {
 	if strings.Contains(frag, "s=results") {
 		within(t, ctx, 10*time.Second, chromedp.WaitVisible(chromedp.CSS(`#calc-results .calc-summary`)))
 	}
-	if strings.Contains(frag, "layoffs:abc") {
+	if strings.Contains(frag, "a.layoffs=abc") {
 		within(t, ctx, 10*time.Second, chromedp.Click(chromedp.CSS(`#step-firm_stable [data-next]`)), chromedp.WaitVisible(chromedp.CSS(`#q-layoffs-err`)))
 	}
 }
@@ -318,7 +318,7 @@ func testScreenshots(t *testing.T, browser context.Context, host, calcURL string
 				wide := eval[[]string](t, ctx, `[...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 5).map((e) => e.tagName + "." + e.className)`)
 				t.Errorf("%s at %d px %s: the page scrolls sideways; too wide: %v", st.name, v.width, v.mode, wide)
 			}
-			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -350,10 +350,13 @@ func testPrint(t *testing.T, browser context.Context, host, calcURL string) {
 		openStep(t, ctx, calcURL, st.frag)
 		eval[bool](t, ctx, `(window.print = () => {}, document.getElementById("calc-print-btn").click(), true)`)
 		sheet := eval[string](t, ctx, `document.getElementById("calc-print").innerText`)
-		for _, s := range []string{"申领清单", "庆政办发", "2023-11-01", "核对码", "咨询所需材料", "文件未列出申请材料"} {
+		for _, s := range []string{"申领清单", "庆政办发", "2023-11-01", "核对码", "咨询所需材料", "文件未列出申请材料", "元"} {
 			if !strings.Contains(sheet, s) {
 				t.Errorf("%s: the 申领清单 lacks %q:\n%s", st.name, s, sheet)
 			}
+		}
+		if st.frag == firmScenario && !strings.Contains(sheet, "18,000元") {
+			t.Errorf("typed 30,000 must give 18,000元:\n%s", sheet)
 		}
 		if !regexp.MustCompile(`核对码：[0-9a-f]{8}-20231101-[0-9A-Z]{7}`).MatchString(sheet) {
 			t.Errorf("%s: no receipt code in:\n%s", st.name, sheet)

@@ -607,9 +607,9 @@ class Flow {
     if (this.audience) p.set("aud", this.audience);
     if (this.needs.size) p.set("need", [...this.needs].join(","));
     if (this.date.value && this.date.value !== today()) p.set("d", this.date.value);
-    const a = [];
-    this.answers.forEach((v, id) => a.push(`${id}:${v === "true" ? "1" : v === "false" ? "0" : v}`));
-    if (a.length) p.set("a", a.join(","));
+    // one parameter per answer ("a.premiums=30%2C000"): a typed value may
+    // hold any character, and URLSearchParams encodes each one exactly
+    this.answers.forEach((v, id) => p.append(`a.${id}`, v === "true" ? "1" : v === "false" ? "0" : v));
     const url = location.pathname + location.search + "#" + p.toString();
     if (push && url !== location.pathname + location.search + location.hash) history.pushState(null, "", url);
     else history.replaceState(null, "", url);
@@ -629,11 +629,10 @@ class Flow {
     for (const b of this.root.querySelectorAll("input[name=need]")) b.checked = this.needs.has(b.value);
     if (/^\d{4}-\d{2}-\d{2}$/.test(p.get("d") || "")) this.date.value = p.get("d");
     this.answers.clear();
-    for (const part of (p.get("a") || "").split(",")) {
-      const i = part.indexOf(":");
-      if (i < 0 || !this.qSteps.has(part.slice(0, i))) continue;
-      const id = part.slice(0, i);
-      let v = part.slice(i + 1);
+    for (const key of p.keys()) {
+      const id = key.slice(2);
+      if (!key.startsWith("a.") || !this.qSteps.has(id)) continue;
+      let v = p.get(key).trim();
       const box = this.form.querySelector(`[data-q="${id}"]`);
       if (box.classList.contains("calc-q-bool")) v = v === "1" ? "true" : v === "0" ? "false" : v;
       if (v !== "") this.answers.set(id, v);
