@@ -18,10 +18,12 @@ async function loadEngine(root) {
   if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
     throw new Error("no WebAssembly");
   }
+  // the wasm is the long download: start it first, with the rest in parallel
+  const wasm = fetch(root.dataset.wasm);
   const loaded = await Promise.all([fetchText(root.dataset.rules), fetchJSON(root.dataset.measures).catch(() => null), loadScript(root.dataset.wasmExec)]);
   globalThis.policyguideRules = loaded[0];
   const go = new globalThis.Go();
-  const instance = await instantiate(root.dataset.wasm, go.importObject, () => {});
+  const instance = await instantiate(wasm, go.importObject);
   const ready = waitReady(30000);
   go.run(instance).catch((e) => console.warn("calculator engine stopped:", e));
   await ready;
@@ -63,10 +65,9 @@ function loadScript(src) {
 
 // instantiate streams the wasm when the server sends application/wasm and
 // falls back to a whole download otherwise (some static hosts get it wrong).
-async function instantiate(url, imports, onSize) {
-  const r = await fetch(url);
-  if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
-  onSize(Number(r.headers.get("content-length")) || 0);
+async function instantiate(response, imports) {
+  const r = await response;
+  if (!r.ok) throw new Error(`${r.url}: HTTP ${r.status}`);
   const type = r.headers.get("content-type") || "";
   if (typeof WebAssembly.instantiateStreaming === "function" && type.startsWith("application/wasm")) {
     return (await WebAssembly.instantiateStreaming(r, imports)).instance;
