@@ -79,7 +79,7 @@ type Page struct {
 	Running []*site.Measure // with an end date not yet reached
 	Open    []*site.Measure // the document gives no end date
 
-	Questions []QuestionGroup // calculator page
+	Questions []QuestionGroup  // calculator page
 	Steps     []site.CalcStep  // calculator page: the content's steps, or one per audience
 	CalcAuds  []*site.Audience // calculator page: audiences that have questions
 }
