@@ -20,6 +20,7 @@ async function loadEngine(root) {
   }
   // the wasm is the long download: start it first, with the rest in parallel
   const wasm = fetch(root.dataset.wasm);
+  wasm.catch(() => {}); // a failure is reported when it is awaited below
   const loaded = await Promise.all([fetchText(root.dataset.rules), fetchJSON(root.dataset.measures).catch(() => null), loadScript(root.dataset.wasmExec)]);
   globalThis.policyguideRules = loaded[0];
   const go = new globalThis.Go();
