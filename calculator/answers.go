@@ -41,12 +41,12 @@ func (p *Program) answer(qi int, v Value) (val, string) {
 		if v.Kind != Number && v.Kind != String {
 			return dontKnow, "请输入数字"
 		}
-		n, err := ParseNumber(strings.TrimSpace(v.Text))
+		n, err := ParseAmount(v.Text, q.Unit)
 		if err == ErrOverflow {
 			return dontKnow, quoteInput(v) + "数值过大，请检查输入"
 		}
 		if err != nil {
-			return dontKnow, quoteInput(v) + "不是有效的数字，请只输入阿拉伯数字和小数点，如 25 或 5.5（不要加逗号、空格或单位）"
+			return dontKnow, quoteInput(v) + "不是有效的数字，请输入数字，如 25、5.5、30,000 或 3万"
 		}
 		switch {
 		case q.Integer && !n.IsInt():

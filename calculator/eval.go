@@ -79,6 +79,7 @@ type BenefitResult struct {
 	Missing                      []QuestionRef
 	Notes                        []Note
 	Exclusions                   []ExclusionRef
+	Closer                       []Closer // what single answer would change the result (closer.go)
 	Fund                         string
 	Departments                  []string
 	ValidFrom, ValidUntil        string

@@ -238,9 +238,9 @@ rows = [
 	p := build(t, rules, "ret", "int", "capped")
 	res := eval(p, "2023-11-01", `{"a":true,"money":"250000","n":3,"m":6,"r":65}`)
 	for id, want := range map[string]string{
-		"ret":    "金额 250,000元 × 返还比例 60% ÷ 100 = 150,000元",
-		"int":    "人数 3人 × 另一人数 6人 × 见习补贴标准 1,350元/人/月（比率 65%，适用“60%–70%（不含70%）”档） = 24,300元",
-		"capped": "金额 250,000元；超过上限 200,000元，按上限计",
+		"ret":    "250,000元 × 60% = 150,000元",
+		"int":    "3人 × 6人 × 1,350元/人/月（比率 65%，60%–70%（不含70%）档） = 24,300元",
+		"capped": "250,000元；超过上限 200,000元，按上限计",
 	} {
 		if got := find(t, res, id).Calculation; got != want {
 			t.Errorf("%s:\n got %s\nwant %s", id, got, want)
@@ -339,7 +339,7 @@ cite = "原文"
 		}
 	}
 	res := eval(p, "2023-11-01", `{"n":5,"m":3,"k":3}`)
-	want := "（人数 5人 − 两项都算的人数 3人） × 1,000 = 2,000元；其中3人同时符合“福利expand”，按较高的1,500元/人计入该项，本项不重复计算"
+	want := "（5人 − 两项都算的人数 3人） × 1,000 = 2,000元；其中3人同时符合“福利expand”，按较高的1,500元/人计入该项，本项不重复计算"
 	if got := find(t, res, "absorb").Calculation; got != want {
 		t.Errorf("calculation:\n got %s\nwant %s", got, want)
 	}
@@ -477,7 +477,7 @@ func TestInputValidation(t *testing.T) {
 		{`{"n":-1}`, "n", "不能为负数，请输入不小于0的整数（单位：人）"},
 		{`{"n":"2.5"}`, "n", "“2.5”不是整数，请输入不小于0的整数（单位：人）"},
 		{`{"n":"abc"}`, "n", "“abc”不是有效的数字"},
-		{`{"money":"1,000"}`, "money", "“1,000”不是有效的数字"},
+		{`{"money":"1,00"}`, "money", "“1,00”不是有效的数字"},
 		{`{"r":"101"}`, "r", "不能大于100%，请输入0到100之间的数（单位：%）"},
 		{`{"r":true}`, "r", "请输入数字"},
 		{`{"a":"maybe"}`, "a", "请选择“是”“否”或“不确定”"},
@@ -519,7 +519,7 @@ func TestEvaluateJSON(t *testing.T) {
 		}
 	}
 	out := string(calculator.Evaluate(p, []byte(`{"date":"2023-11-01","audience":"enterprises","answers":{"a":true,"money":"120000"}}`)))
-	want := `{"date":"2023-11-01","audience":"enterprises","errors":[],"ask":[],"results":[{"benefit":"x","measure":"m1","name":"福利x","kind":"grant","status":"eligible","status_label":"符合","amount":{"form":"exact","value":"72000","text":"72,000元"},"calculation":"金额 120,000元 × 60 ÷ 100 = 72,000元","criteria":[{"label":"条件","met":true,"cite":"原文"}],"missing":[],"notes":[],"exclusions":[],"departments":["市人社局"]}],"notice":"` + calculator.DefaultNotice + `"}`
+	want := `{"date":"2023-11-01","audience":"enterprises","errors":[],"ask":[],"results":[{"benefit":"x","measure":"m1","name":"福利x","kind":"grant","status":"eligible","status_label":"符合","amount":{"form":"exact","value":"72000","text":"72,000元"},"calculation":"120,000元 × 60 ÷ 100 = 72,000元","criteria":[{"label":"条件","met":true,"cite":"原文"}],"missing":[],"notes":[],"exclusions":[],"departments":["市人社局"]}],"notice":"` + calculator.DefaultNotice + `"}`
 	if out != want {
 		t.Errorf("got\n%s\nwant\n%s", out, want)
 	}
@@ -635,5 +635,52 @@ open = true
 	q, err := calculator.DecodeProgram(p.JSON())
 	if err != nil || q.Basis != p.Basis || q.Benefits[0].Claim != "apply" || !q.Benefits[2].Criteria[0].Open || q.Benefits[2].Form != calculator.FormUnstated {
 		t.Errorf("rules.json round trip: %v", err)
+	}
+}
+
+// Calculations show the chosen branch only, and rates as percents: no
+// "÷ 100", no "若…否则…".
+func TestCalculationPlain(t *testing.T) {
+	rules := `
+[[params]]
+id = "low"
+label = "低比例"
+unit = "%"
+values = [ { from = 2023-01-01, value = "30", cite = "原文" } ]
+
+[[params]]
+id = "high"
+label = "高比例"
+unit = "%"
+values = [ { from = 2023-01-01, value = "60", cite = "原文" } ]
+
+[[params]]
+id = "base"
+label = "最高额度"
+unit = "元"
+values = [ { from = 2023-01-01, value = "200000", cite = "原文" } ]
+
+[[params]]
+id = "raise"
+label = "提高比例"
+unit = "%"
+values = [ { from = 2023-01-01, value = "10", cite = "原文" } ]
+` + grant("rate", "a", `money * if(c == \"x\", low, if(c == \"y\", high, low)) / 100`) +
+		grant("raise", "a", "if(b, base * (100 + raise) / 100, base)")
+	p := build(t, rules, "rate", "raise")
+	for _, tc := range []struct{ answers, id, want string }{
+		{`{"a":true,"money":"30,000","c":"y","b":true}`, "rate", "30,000元 × 60% = 18,000元"},
+		{`{"a":true,"money":"3万","c":"x","b":true}`, "rate", "30,000元 × 30% = 9,000元"},
+		{`{"a":true,"money":"30000","b":true}`, "rate", "30,000元 × （取决于：类型）"},
+		{`{"a":true,"b":true}`, "raise", "200,000元 × （100% + 10%） = 220,000元"},
+		{`{"a":true,"b":false}`, "raise", "200,000元"},
+	} {
+		got := find(t, eval(p, "2023-11-01", tc.answers), tc.id).Calculation
+		if got != tc.want {
+			t.Errorf("%s %s:\n got %s\nwant %s", tc.id, tc.answers, got, tc.want)
+		}
+		if strings.Contains(got, "÷") || strings.Contains(got, "若") || strings.Contains(got, "否则") {
+			t.Errorf("%s: not plain: %s", tc.id, got)
+		}
 	}
 }

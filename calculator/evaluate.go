@@ -276,6 +276,20 @@ func (b *BenefitResult) write(w *writer) {
 		w.close('}')
 	}
 	w.close(']')
+	if len(b.Closer) > 0 {
+		w.key("closer")
+		w.open('[')
+		for _, c := range b.Closer {
+			w.sep()
+			w.open('{')
+			w.ktstr("question", c.Question)
+			w.kstr("value", c.Value)
+			w.ktstr("status", c.Status)
+			w.ktstr("text", c.Text)
+			w.close('}')
+		}
+		w.close(']')
+	}
 	w.raw(st.notes)
 	w.key("exclusions")
 	w.open('[')

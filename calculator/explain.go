@@ -90,6 +90,7 @@ func (en *env) finish(s *state) BenefitResult {
 			r.Missing = append(r.Missing, QuestionRef{ID: q.ID, Label: q.Label})
 		}
 	}
+	en.closer(s, &r)
 	return r
 }
 
@@ -136,16 +137,16 @@ func (en *env) amount(s *state, a *AmountResult) (string, []int) {
 			n = unknown(s.persons.deps, s.minus.deps)
 		}
 		v = en.mul(s.perPerson, n)
-		who := en.render(b.Persons.Root, 4)
+		who := en.plain(b.Persons.Root, 4)
 		if s.overlapQ >= 0 {
 			q := en.p.Questions[s.overlapQ]
 			k := "（未填写）"
 			if s.minus.known() {
 				k = " " + s.minus.n.Text() + q.Unit
 			}
-			who = "（" + en.render(b.Persons.Root, 4) + " − " + q.Name() + k + "）"
+			who = "（" + en.plain(b.Persons.Root, 4) + " − " + q.Name() + k + "）"
 		}
-		calc = who + " × " + en.render(b.PerPerson.Root, 5)
+		calc = who + " × " + en.plain(b.PerPerson.Root, 5)
 		if v.known() {
 			calc += " = " + v.n.Text() + unit
 		}
@@ -258,8 +259,8 @@ func (en *env) amount(s *state, a *AmountResult) (string, []int) {
 // top renders an amount formula; a bare number gets the unit so that
 // "5,000" reads "5,000元".
 func (en *env) top(f *Formula, unit string) string {
-	s := en.render(f.Root, 0)
-	if f.Root.Op == OpNum {
+	s := en.plain(f.Root, 0)
+	if en.resolve(f.Root).Op == OpNum {
 		s += unit
 	}
 	return s
@@ -527,4 +528,190 @@ func rowText(r Row, unit string) string {
 		return "低于" + r.Below.Text() + unit
 	}
 	return "全部"
+}
+
+// plain writes an amount formula as a reader checks it by hand: the user's
+// numbers and the document's values with their units, branches already
+// chosen, and a rate "× 60% ÷ 100" written as "× 60%":
+// "30,000元 × 60% = 18,000元". Criteria keep the named form of render.
+func (en *env) plain(e *Expr, prec int) string {
+	errs, noParam := en.errs, en.noParam
+	var sb strings.Builder
+	sb.Grow(128)
+	en.pl(&sb, e, prec)
+	en.errs, en.noParam = errs, noParam
+	return sb.String()
+}
+
+// resolve follows decided if-branches.
+func (en *env) resolve(e *Expr) *Expr {
+	for e.Op == OpIf {
+		c := en.eval(e.Args[0])
+		if !c.known() {
+			return e
+		}
+		if c.b {
+			e = e.Args[1]
+		} else {
+			e = e.Args[2]
+		}
+	}
+	return e
+}
+
+// isPct reports whether e is a percentage: a param or question in "%", or
+// a sum or difference of percentages and plain numbers with at least one
+// percentage ("100 + 提高比例 10%" reads "100% + 10%").
+func (en *env) isPct(e *Expr) bool {
+	e = en.resolve(e)
+	switch e.Op {
+	case OpParam:
+		return en.p.Params[e.idx].Unit == "%"
+	case OpQuestion:
+		return en.p.Questions[e.idx].Unit == "%"
+	case OpIf:
+		return en.isPct(e.Args[1]) && en.isPct(e.Args[2])
+	case "+", "-":
+		a, b := en.resolve(e.Args[0]), en.resolve(e.Args[1])
+		return (en.isPct(a) || a.Op == OpNum) && (en.isPct(b) || b.Op == OpNum) && (en.isPct(a) || en.isPct(b))
+	}
+	return false
+}
+
+// factors flattens a product.
+func (en *env) factors(e *Expr, out []*Expr) []*Expr {
+	e = en.resolve(e)
+	if e.Op == "*" {
+		out = en.factors(e.Args[0], out)
+		return en.factors(e.Args[1], out)
+	}
+	return append(out, e)
+}
+
+// pct writes a percentage found by isPct, numbers as percents.
+func (en *env) pct(sb *strings.Builder, e *Expr, prec int) {
+	e = en.resolve(e)
+	switch e.Op {
+	case OpNum:
+		sb.WriteString(e.Num.Text() + "%")
+	case "+", "-":
+		if prec > 4 {
+			sb.WriteString("（")
+		}
+		en.pct(sb, e.Args[0], 4)
+		sb.WriteString(" " + opText[e.Op] + " ")
+		en.pct(sb, e.Args[1], 5)
+		if prec > 4 {
+			sb.WriteString("）")
+		}
+	default:
+		en.pl(sb, e, prec)
+	}
+}
+
+func (en *env) pl(sb *strings.Builder, e *Expr, prec int) {
+	e = en.resolve(e)
+	switch e.Op {
+	case OpQuestion:
+		q := en.p.Questions[e.idx]
+		v := en.ans[e.idx]
+		switch {
+		case !v.known():
+			sb.WriteString(q.Name() + "（未填写）")
+		case v.t == tNum:
+			sb.WriteString(v.n.Text() + q.Unit)
+		default:
+			en.rend(sb, e, prec)
+		}
+	case OpParam:
+		x := en.p.Params[e.idx]
+		if pv, ok := x.At(en.day); ok {
+			sb.WriteString(pv.Value.Text() + x.Unit)
+		} else {
+			sb.WriteString(x.Label + "（所选日期无规定）")
+		}
+	case OpNum:
+		sb.WriteString(e.Num.Text())
+	case OpBracket:
+		b := en.p.Brackets[e.idx]
+		a := en.eval(e.Args[0])
+		row, ok := Row{}, false
+		if a.known() {
+			row, ok = en.row(e, a.n)
+		}
+		if !ok {
+			en.rend(sb, e, prec)
+			return
+		}
+		sb.WriteString(row.Value.Text() + b.Unit + "（")
+		en.rend(sb, e.Args[0], 0)
+		sb.WriteString("，" + rowText(row, en.unitOf(e.Args[0])) + "档）")
+	case OpIf:
+		c := en.eval(e.Args[0])
+		sb.WriteString("（取决于：" + en.names(c.deps) + "）")
+	case OpMin, OpMax:
+		if e.Op == OpMin {
+			sb.WriteString("较小值（")
+		} else {
+			sb.WriteString("较大值（")
+		}
+		for i, a := range e.Args {
+			if i > 0 {
+				sb.WriteString("，")
+			}
+			en.pl(sb, a, 0)
+		}
+		sb.WriteString("）")
+	case OpNeg:
+		sb.WriteString("−")
+		en.pl(sb, e.Args[0], 6)
+	case "*", "/", "+", "-":
+		if e.Op == "/" {
+			if d := en.resolve(e.Args[1]); d.Op == OpNum && d.Num == Int(100) {
+				fs := en.factors(e.Args[0], nil)
+				at := -1
+				for i, f := range fs {
+					if en.isPct(f) {
+						at = i
+						break
+					}
+				}
+				if at >= 0 {
+					if 5 < prec {
+						sb.WriteString("（")
+					}
+					for i, f := range fs {
+						if i > 0 {
+							sb.WriteString(" × ")
+						}
+						if i == at {
+							en.pct(sb, f, 5)
+						} else {
+							en.pl(sb, f, 5)
+						}
+					}
+					if 5 < prec {
+						sb.WriteString("）")
+					}
+					return
+				}
+			}
+		}
+		p := precedence(e.Op)
+		right := p
+		if e.Op == "-" || e.Op == "/" {
+			right = p + 1
+		}
+		if p < prec {
+			sb.WriteString("（")
+		}
+		en.pl(sb, e.Args[0], p)
+		sb.WriteString(" " + opText[e.Op] + " ")
+		en.pl(sb, e.Args[1], right)
+		if p < prec {
+			sb.WriteString("）")
+		}
+	default:
+		en.rend(sb, e, prec)
+	}
 }

@@ -21,6 +21,7 @@ type Program struct {
 	// before Basis is "undetermined", never "not yet in force". 0 = none.
 	Basis     Date
 	BasisName string
+	Flow       *Flow // nil when the content declares no steps
 
 	// Indexes built by Check.
 	qIdx, pIdx, bIdx, benIdx map[string]int
@@ -290,3 +291,27 @@ var binaryOps = map[string]bool{
 
 // IsBinary reports whether op is a binary operator.
 func IsBinary(op string) bool { return binaryOps[op] }
+
+// Flow is how the page asks the questions (content/calculator/questions.toml):
+// first what the reader wants to know (needs) and who they are, then small
+// steps of questions. The engine does not use it; the generator renders it.
+type Flow struct {
+	Prepare []string // "开始前请准备": what to have at hand
+	Needs   []Need
+	Steps   []Step
+}
+
+// Need is one answer to "您想了解什么".
+type Need struct {
+	ID, Label, Hint string
+	Audience        []string
+	Measures        []string // the measures whose guide pages link here with this need
+}
+
+// Step is one page of questions on one topic.
+type Step struct {
+	ID, Title, Hint string
+	Audience        []string
+	Needs           []string // shown when one of these needs is chosen; empty = always
+	Questions       []string
+}

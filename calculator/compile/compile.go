@@ -230,7 +230,85 @@ func (c *compiler) questionsFile(qf File) {
 		t.done()
 		c.p.Questions = append(c.p.Questions, q)
 	}
+	c.flow(root)
 	root.done()
+}
+
+// flow reads the page's needs and steps and checks that every id they name
+// exists and that each question of a step is asked of the step's audience.
+func (c *compiler) flow(root *tbl) {
+	_, hasSteps := root.m["steps"]
+	_, hasNeeds := root.m["needs"]
+	_, hasPrep := root.m["prepare"]
+	if !hasSteps && !hasNeeds && !hasPrep {
+		return
+	}
+	fl := &calculator.Flow{Prepare: root.strs("prepare", false)}
+	needs := map[string]bool{}
+	for _, t := range root.tables("needs", false) {
+		n := calculator.Need{ID: t.str("id", true), Label: t.str("label", true), Hint: t.str("hint", false),
+			Audience: t.strs("audience", true), Measures: t.strs("measures", false)}
+		if msg := validID(n.ID); msg != "" && n.ID != "" {
+			t.errAt(t.keyPath("id"), "需要 id %q %s", n.ID, msg)
+		}
+		if needs[n.ID] {
+			t.errAt(t.keyPath("id"), "需要 id %s 重复", n.ID)
+		}
+		c.audiences(t, "audience", n.Audience)
+		for i, m := range n.Measures {
+			if c.src.Measures != nil && !contains(c.src.Measures, m) {
+				t.errAt(t.keyPath("measures")+"["+strconv.Itoa(i)+"]", "未知的措施 %q", m)
+			}
+		}
+		t.done()
+		fl.Needs = append(fl.Needs, n)
+		needs[n.ID] = true
+	}
+	inStep := map[string]bool{}
+	steps := map[string]bool{}
+	for _, t := range root.tables("steps", false) {
+		s := calculator.Step{ID: t.str("id", true), Title: t.str("title", true), Hint: t.str("hint", false),
+			Audience: t.strs("audience", true), Needs: t.strs("needs", false), Questions: t.strs("questions", true)}
+		if msg := validID(s.ID); msg != "" && s.ID != "" {
+			t.errAt(t.keyPath("id"), "步骤 id %q %s", s.ID, msg)
+		}
+		if steps[s.ID] {
+			t.errAt(t.keyPath("id"), "步骤 id %s 重复", s.ID)
+		}
+		steps[s.ID] = true
+		c.audiences(t, "audience", s.Audience)
+		for i, n := range s.Needs {
+			if !needs[n] {
+				t.errAt(t.keyPath("needs")+"["+strconv.Itoa(i)+"]", "未声明的需要 %q（见 [[needs]]）", n)
+			}
+		}
+		for i, id := range s.Questions {
+			q := c.questions[id]
+			switch {
+			case q == nil:
+				t.errAt(t.keyPath("questions")+"["+strconv.Itoa(i)+"]", "没有这个问题：%s", id)
+				continue
+			case inStep[id]:
+				t.errAt(t.keyPath("questions")+"["+strconv.Itoa(i)+"]", "问题 %s 已在另一个步骤中", id)
+			}
+			inStep[id] = true
+			for _, a := range s.Audience {
+				if !contains(q.Audience, a) {
+					t.errAt(t.keyPath("questions")+"["+strconv.Itoa(i)+"]", "问题 %s 不向“%s”提问，不能放在这个步骤", id, a)
+				}
+			}
+		}
+		t.done()
+		fl.Steps = append(fl.Steps, s)
+	}
+	if len(fl.Steps) > 0 {
+		for _, q := range c.p.Questions {
+			if !inStep[q.ID] {
+				root.errAt(root.keyPath("steps"), "问题 %s 不在任何步骤中，页面上不会问到它", q.ID)
+			}
+		}
+	}
+	c.p.Flow = fl
 }
 
 func (c *compiler) audiences(t *tbl, key string, ids []string) {

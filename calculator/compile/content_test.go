@@ -116,3 +116,77 @@ func TestContent(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+// TestCloserThresholds: for every numeric threshold of the document the
+// engine names the nearest answer that changes the result, and that answer
+// does change it.
+func TestCloserThresholds(t *testing.T) {
+	prog, errs := Compile(loadContent(t))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	cases := []struct {
+		name, audience, answers, benefit, question, value, text string
+	}{
+		{"5.5%", "enterprises", `{"firm_type":"large","firm_insured":true,"layoffs":12,"staff":200,"premiums":100000}`,
+			"m1-return", "layoffs", "11", "上年度裁减人数为12人；不超过11人即可符合"},
+		{"20%", "enterprises", `{"firm_type":"small_micro","firm_insured":true,"layoffs":7,"staff":30,"premiums":30000}`,
+			"m1-return", "layoffs", "6", "上年度裁减人数为7人；不超过6人即可符合"},
+		{"30 insured", "enterprises", `{"firm_type":"small_micro","firm_insured":true,"layoffs":6,"staff":31,"premiums":30000}`,
+			"m1-return", "staff", "30", "上年度参保职工总数为31人；若为30人即可符合"},
+		{"留用率 50%", "enterprises", `{"interns":10,"intern_months":6,"retention_rate":"49.9"}`,
+			"m12-stipend", "retention_rate", "50", "留用率为49.9%；达到50%时，见习补贴标准（按留用率）为1,200元/人/月（现为1,000元/人/月）"},
+		{"留用率 60%", "enterprises", `{"interns":10,"intern_months":6,"retention_rate":"55"}`,
+			"m12-stipend", "retention_rate", "60", ""},
+		{"留用率 70%", "enterprises", `{"interns":10,"intern_months":6,"retention_rate":"69.99"}`,
+			"m12-stipend", "retention_rate", "70", ""},
+		{"1年 insured", "individuals", `{"ind_enterprise_employee":true,"ind_receiving_ui":false,"ind_ui_months":8,"ind_cert_level":"junior","ind_skill_claims_year":0,"ind_same_cert_claimed":false}`,
+			"m18-skill-upgrade", "ind_ui_months", "12", "参加失业保险月数为8个月；不少于12个月即可符合"},
+		{"10万 loan", "individuals", `{"ind_startup":true,"ind_loan_amount":"12万"}`,
+			"m16-no-counter-guarantee", "ind_loan_amount", "100000", "打算申请的贷款金额为120,000元；不超过100,000元即可符合"},
+		{"possible: one answer decides", "enterprises", `{}`,
+			"m15-park-support", "firm_startup_park", "true", ""},
+	}
+	for _, c := range cases {
+		in, _ := calculator.DecodeInput([]byte(`{"date":"2023-11-01","audience":"` + c.audience + `","answers":` + c.answers + `}`))
+		res := calculator.Eval(prog, in)
+		var got *calculator.BenefitResult
+		for i := range res.Results {
+			if res.Results[i].Benefit == c.benefit {
+				got = &res.Results[i]
+			}
+		}
+		if got == nil {
+			t.Fatalf("%s: no result for %s", c.name, c.benefit)
+		}
+		var hit *calculator.Closer
+		for i := range got.Closer {
+			if got.Closer[i].Question == c.question {
+				hit = &got.Closer[i]
+			}
+		}
+		if hit == nil || hit.Value != c.value || c.text != "" && hit.Text != c.text {
+			t.Errorf("%s: closer %+v, want %s = %s %q", c.name, got.Closer, c.question, c.value, c.text)
+			continue
+		}
+		// the named answer really changes the result
+		answers := strings.TrimSuffix(c.answers, "}")
+		if answers != "{" {
+			answers += ","
+		}
+		v := hit.Value
+		if v != "true" && v != "false" {
+			v = `"` + v + `"`
+		}
+		answers += `"` + c.question + `":` + v + "}"
+		in2, _ := calculator.DecodeInput([]byte(`{"date":"2023-11-01","audience":"` + c.audience + `","answers":` + answers + `}`))
+		for _, r := range calculator.Eval(prog, in2).Results {
+			if r.Benefit != c.benefit {
+				continue
+			}
+			if r.Status == got.Status && r.Amount.Value == got.Amount.Value {
+				t.Errorf("%s: answering %s = %s changes nothing (%s %s)", c.name, c.question, hit.Value, r.Status, r.Amount.Value)
+			}
+		}
+	}
+}

@@ -26,6 +26,26 @@
 //	integer = true               # number only
 //	options = [ { value = "large", label = "大型企业" }, … ]   # choice only, ≥ 2
 //
+// The page's question flow (optional; without [[steps]] each audience's
+// questions are asked on one step). prepare must come before the first table.
+//
+//	prepare = ["上年度缴纳的失业保险费", …]   # the start step's 开始前请准备 list
+//	[[needs]]                    # answers to 您想了解什么 (several may be chosen)
+//	id = "stable"                # ASCII identifier
+//	label = "稳岗：失业保险稳岗返还"
+//	audience = ["enterprises"]   # shown to these audiences
+//	measures = ["m1"]            # results listed for this need; guide pages link here with it
+//	[[steps]]                    # one topic per step, in this order
+//	id = "firm_stable"
+//	title = "上年度的参保和裁员情况"
+//	hint = "…"                   # optional
+//	audience = ["enterprises"]
+//	needs = ["stable"]           # optional: the step is shown when one of these needs is chosen
+//	questions = ["layoffs", "staff", "premiums"]   # each question in exactly one step
+//
+// Number answers are read by calculator.ParseAmount: "30,000", "3万",
+// "1.5万元" and full-width digits are accepted everywhere (page, eval, data).
+//
 // # rules/*.toml
 //
 //	measure = "m1"               # required, a known measure id

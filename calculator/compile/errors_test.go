@@ -90,7 +90,7 @@ func TestRuleErrors(t *testing.T) {
 		{"duplicate benefit", "[[examples]]", "[[benefits]]\nid = \"b1\"\nname = \"x\"\naudience = [\"enterprises\"]\nkind = \"service\"\ndepartments = []\n[[benefits.criteria]]\nlabel = \"x\"\nexpr = \"firm_insured\"\ncite = \"参保企业\"\n\n[[examples]]", "r.toml:18:1: 福利 id b1 重复"},
 		{"valid dates reversed", `unit = "元"`, `unit = "元"` + "\nvalid_from = 2024-01-01\nvalid_until = 2023-12-31", "r.toml:11:1: valid_from 晚于 valid_until"},
 		{"bad date", `date = 2023-11-01`, `date = "2023-11-31"`, "r.toml:19:1: date 应为日期"},
-		{"example fails", `amount = "600"`, `amount = "700"`, "r.toml:21:51: 示例“例”：amount 应为 700，实际为 600（计算：上年度实际缴纳失业保险费 1,000元 × 60 ÷ 100 = 600元）"},
+		{"example fails", `amount = "600"`, `amount = "700"`, "r.toml:21:51: 示例“例”：amount 应为 700，实际为 600（计算：1,000元 × 60 ÷ 100 = 600元）"},
 		{"example status fails", `status = "eligible"`, `status = "ineligible"`, "r.toml:21:30: 示例“例”：b1 的状态应为 ineligible（不符合），实际为 eligible（符合）"},
 		{"example wrong amount form", `amount = "600"`, `amount_max = "600"`, "r.toml:21:51: 示例“例”：该福利的金额形式为 exact，不能用 amount_max；请用 amount"},
 		{"example answer invalid", `premiums = 1000`, `premiums = -5`, "r.toml:20:34: 示例“例”：答案 premiums 无效：不能为负数"},

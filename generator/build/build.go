@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +27,7 @@ import (
 	"policyguide/generator/markdown"
 	"policyguide/generator/model"
 	"policyguide/generator/output"
+	"policyguide/generator/precompress"
 	"policyguide/generator/render"
 	"policyguide/generator/site"
 	"policyguide/generator/validate"
@@ -180,6 +182,12 @@ func Build(opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Precompressed copies and the static hosts' headers file: only for a
+	// written site (serve and check need neither).
+	r.Files["_headers"] = []byte(Headers)
+	if err := precompress.Add(r.Files, cacheDir(opt)); err != nil {
+		return nil, err
+	}
 	if err := output.Write(opt.Out, r.Files, output.Options{Content: opt.Content}); err != nil {
 		return nil, err
 	}
@@ -288,10 +296,65 @@ func attachRules(c *load.Content, s *site.Site, prog *calculator.Program) {
 	if calc.Title == "" {
 		calc.Title = "政策计算器"
 	}
+	byQ := map[string]site.Question{}
 	for _, q := range prog.Questions {
-		calc.Questions = append(calc.Questions, site.Question{ID: q.ID, Label: q.Label, Help: q.Help, Audience: q.Audience})
+		sq := site.Question{ID: q.ID, Label: q.Label, Help: q.Help, Audience: q.Audience, Type: q.Type, Unit: q.Unit, Integer: q.Integer}
+		if q.Min != nil {
+			sq.Min = q.Min.String()
+		}
+		if q.Max != nil {
+			sq.Max = q.Max.String()
+		}
+		for _, o := range q.Options {
+			sq.Options = append(sq.Options, site.Option{Value: o.Value, Label: o.Label})
+		}
+		byQ[q.ID] = sq
+		calc.Questions = append(calc.Questions, sq)
 	}
+	calcFlow(calc, s, prog, byQ)
 	s.Calculator = calc
+}
+
+// calcFlow gives the page its steps: the content's, or one step per
+// audience with all its questions when the content declares none.
+func calcFlow(calc *site.Calculator, s *site.Site, prog *calculator.Program, byQ map[string]site.Question) {
+	sum := sha256.Sum256(prog.JSON())
+	calc.RulesHash = hex.EncodeToString(sum[:])[:8]
+	used := map[string]bool{}
+	if f := prog.Flow; f != nil && len(f.Steps) > 0 {
+		calc.Prepare = f.Prepare
+		for _, n := range f.Needs {
+			calc.Needs = append(calc.Needs, site.CalcNeed{ID: n.ID, Label: n.Label, Hint: n.Hint, Audience: n.Audience, Measures: n.Measures})
+		}
+		for _, st := range f.Steps {
+			cs := site.CalcStep{ID: st.ID, Title: st.Title, Hint: st.Hint, Audience: st.Audience, Needs: st.Needs}
+			for _, id := range st.Questions {
+				cs.Questions = append(cs.Questions, byQ[id])
+			}
+			for _, a := range st.Audience {
+				used[a] = true
+			}
+			calc.Steps = append(calc.Steps, cs)
+		}
+	} else {
+		for _, a := range s.Audiences {
+			cs := site.CalcStep{ID: "q_" + strings.ReplaceAll(a.ID, "-", "_"), Title: "回答问题", Audience: []string{a.ID}}
+			for _, q := range prog.Questions {
+				if slices.Contains(q.Audience, a.ID) {
+					cs.Questions = append(cs.Questions, byQ[q.ID])
+				}
+			}
+			if len(cs.Questions) > 0 {
+				used[a.ID] = true
+				calc.Steps = append(calc.Steps, cs)
+			}
+		}
+	}
+	for _, a := range s.Audiences {
+		if used[a.ID] {
+			calc.Audiences = append(calc.Audiences, a)
+		}
+	}
 }
 
 // anchorFinder finds the paragraph of the source document that contains a
@@ -330,15 +393,7 @@ func calculatorFiles(opt Options, s *site.Site, prog *calculator.Program, files 
 			return err
 		}
 	}
-	cache := opt.CacheDir
-	if cache == "" {
-		dir, err := os.UserCacheDir()
-		if err != nil {
-			dir = os.TempDir()
-		}
-		cache = filepath.Join(dir, "policyguide")
-	}
-	w, err := assets.Wasm(root, "./calculator/wasm", cache)
+	w, err := assets.Wasm(root, "./calculator/wasm", cacheDir(opt))
 	if err != nil {
 		return err
 	}
@@ -348,6 +403,31 @@ func calculatorFiles(opt Options, s *site.Site, prog *calculator.Program, files 
 	s.Calculator.WasmURL, s.Calculator.WasmExecURL = "/"+wasmName, "/"+execName
 	return nil
 }
+
+// cacheDir is the folder for the wasm and precompression caches.
+func cacheDir(opt Options) string {
+	if opt.CacheDir != "" {
+		return opt.CacheDir
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "policyguide")
+}
+
+// Headers is the _headers file of static hosts (Netlify, Cloudflare Pages
+// and others that read it): the same headers as the README's nginx config.
+const Headers = `/*
+  Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'
+  X-Content-Type-Options: nosniff
+  Referrer-Policy: no-referrer
+  Cache-Control: no-cache
+/assets/*
+  Cache-Control: public, max-age=31536000, immutable
+/*.wasm
+  Content-Type: application/wasm
+`
 
 // moduleRoot finds the source of the calculator: the generator compiles the
 // wasm from it, so one engine runs in the build and in the browser.

@@ -253,7 +253,7 @@ func openCalculator(t *testing.T, ctx context.Context, pageURL string) {
 	t.Helper()
 	within(t, ctx, 60*time.Second,
 		chromedp.Navigate(pageURL),
-		chromedp.WaitVisible(chromedp.CSS(`html[data-wasm="ready"] .calc-audience`)),
+		chromedp.WaitReady(chromedp.CSS(`html[data-calc="ready"] #calc-form`)),
 	)
 }
 

@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	htmpl "html/template"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,8 +62,10 @@ func funcs(s *site.Site, a site.Assets) map[string]any {
 			}
 			return id
 		},
-		"add": func(a, b int) int { return a + b },
-		"sub": func(a, b int) int { return a - b },
+		"calcLink": func(m *site.Measure) string { return calcLink(s, m) },
+		"add":      func(a, b int) int { return a + b },
+		"join":     func(xs []string) string { return strings.Join(xs, " ") },
+		"sub":      func(a, b int) int { return a - b },
 	}
 }
 
@@ -98,4 +102,30 @@ func xmlEscape(s string) string {
 	var b bytes.Buffer
 	_ = xml.EscapeText(&b, []byte(s)) // never fails on a bytes.Buffer
 	return b.String()
+}
+
+// calcLink opens the calculator at a measure's need and audience
+// ("/calculator/#aud=enterprises&need=stable"); the page reads the fragment.
+func calcLink(s *site.Site, m *site.Measure) string {
+	c := s.Calculator
+	if c == nil {
+		return "/calculator/"
+	}
+	var needs []string
+	aud := ""
+	for _, n := range c.Needs {
+		if !slices.Contains(n.Measures, m.ID) {
+			continue
+		}
+		needs = append(needs, n.ID)
+		for _, a := range m.Audiences {
+			if aud == "" && slices.Contains(n.Audience, a.ID) {
+				aud = a.ID
+			}
+		}
+	}
+	if aud == "" {
+		return "/calculator/"
+	}
+	return "/calculator/#aud=" + url.QueryEscape(aud) + "&need=" + url.QueryEscape(strings.Join(needs, ","))
 }

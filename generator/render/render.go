@@ -80,9 +80,11 @@ type Page struct {
 	Partly  []*site.Measure // no end date for the whole measure, but for some parts
 	Open    []*site.Measure // the document gives no end date
 
-	Questions []QuestionGroup // calculator page
-
 	Document *site.Document // document pages
+
+	Questions []QuestionGroup  // calculator page
+	Steps     []site.CalcStep  // calculator page: the content's steps, or one per audience
+	CalcAuds  []*site.Audience // calculator page: audiences that have questions
 }
 
 // Current is the aria-current value of a menu link to u on this page:
@@ -323,7 +325,8 @@ func plan(s *site.Site, a site.Assets, t *templates, opt Options) ([]job, error)
 			Crumbs: []Crumb{home, {"政策原文", "/document/"}}})
 	}
 	if c := s.Calculator; c != nil {
-		add("calculator", "/calculator/", &Page{Title: c.Title, Desc: c.Intro, Questions: questionGroups(s),
+		steps, auds := calcSteps(s)
+		add("calculator", "/calculator/", &Page{Title: c.Title, Desc: c.Intro, Questions: questionGroups(s), Steps: steps, CalcAuds: auds,
 			Crumbs: []Crumb{home, {c.Title, "/calculator/"}}})
 	}
 	for _, pg := range s.Pages {
@@ -359,6 +362,25 @@ func status(s *site.Site, p *Page) {
 			p.Running = append(p.Running, m)
 		}
 	}
+}
+
+// calcSteps are the calculator's steps; a calculator without declared
+// steps asks each audience's questions on one step.
+func calcSteps(s *site.Site) ([]site.CalcStep, []*site.Audience) {
+	c := s.Calculator
+	if len(c.Steps) > 0 {
+		return c.Steps, c.Audiences
+	}
+	var steps []site.CalcStep
+	var auds []*site.Audience
+	for _, g := range questionGroups(s) {
+		if g.Audience == nil {
+			continue
+		}
+		steps = append(steps, site.CalcStep{ID: "q_" + strings.ReplaceAll(g.Audience.ID, "-", "_"), Title: "回答问题", Audience: []string{g.Audience.ID}, Questions: g.Questions})
+		auds = append(auds, g.Audience)
+	}
+	return steps, auds
 }
 
 // questionGroups lists the calculator's questions by audience, in site order.

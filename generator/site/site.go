@@ -266,7 +266,34 @@ type Calculator struct {
 	Questions   []Question
 	Title       string
 	Intro       string
+
+	// The page's question flow (from questions.toml): who, what for, then
+	// steps of questions rendered as HTML so a reader can start answering
+	// while the engine downloads.
+	Audiences []*Audience // audiences with questions, in site order
+	Prepare   []string    // 开始前请准备
+	Needs     []CalcNeed
+	Steps     []CalcStep
+	RulesHash string // short hash of rules.json, for the 申领清单's receipt code
 }
+
+// CalcNeed is one answer to "您想了解什么".
+type CalcNeed struct {
+	ID, Label, Hint string
+	Audience        []string
+	Measures        []string
+}
+
+// CalcStep is one step of questions on one topic.
+type CalcStep struct {
+	ID, Title, Hint string
+	Audience        []string
+	Needs           []string
+	Questions       []Question
+}
+
+// Option is one answer of a choice question.
+type Option struct{ Value, Label string }
 
 // Question is a calculator question, for the no-JS listing of what is asked.
 type Question struct {
@@ -274,6 +301,11 @@ type Question struct {
 	Label    string
 	Help     string
 	Audience []string
+	Type     string // bool, number, choice
+	Unit     string
+	Integer  bool
+	Min, Max string // "" = no bound
+	Options  []Option
 }
 
 // Assets maps a theme asset's logical name ("main.css", "main.js",

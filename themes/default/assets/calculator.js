@@ -1,58 +1,37 @@
-// The calculator page: loads the Go engine (WebAssembly) and renders what it
-// returns. There is NO rule logic here: every status, amount, text and the list
-// of questions worth asking come from policyguideEvaluate's JSON. This file only
-// builds form controls, sends the answers and shows the result.
+// The calculator page. The question steps are HTML rendered by the
+// generator from questions.toml, so a reader starts answering at once; the
+// Go engine (WebAssembly) downloads meanwhile and gives the results. There is
+// NO rule logic here: statuses, amounts, calculations, "how close" hints,
+// which questions still matter and the parsing of numbers ("3万", "30,000")
+// all come from policyguideEvaluate's JSON.
 //
 // Nothing leaves the browser: the only requests are rules.json, the wasm, Go's
-// wasm_exec.js and (optionally, for department links) measures.json, all from
-// this site. Answers live in the page and in the URL fragment (#a=…).
+// wasm_exec.js and measures.json, all from this site. Answers live in the
+// page and in the URL fragment (#…), which is never sent to a server.
 
 const app = document.getElementById("calc-app");
-if (app) start(app);
 
-// ───────────────────────── loading ─────────────────────────
+// ───────────────────────── loading the engine ─────────────────────────
 
-async function start(root) {
-  const status = el("p", { class: "calc-loading", role: "status" }, "正在加载计算器…");
-  root.prepend(status);
-  root.classList.add("calc-js");
-
+// loadEngine resolves when policyguideEvaluate is registered.
+async function loadEngine(root) {
   if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
-    fail(root, status, "您的浏览器不支持 WebAssembly，无法运行计算器。请换用较新版本的浏览器（例如最新版的 Chrome、Edge、Firefox、Safari 或手机自带浏览器）打开本页。您也可以阅读下方的问题清单和各项政策页面，或直接咨询负责部门。", false);
-    return;
+    throw new Error("no WebAssembly");
   }
-  const size = Number(root.dataset.wasmSize);
-  if (size > 0) status.textContent = `正在下载计算器（约 ${formatSize(size)}），网络较慢时可能需要一些时间…`;
-
-  try {
-    // (no destructuring: the theme's esbuild target includes Safari 14,
-    // for which esbuild cannot lower it)
-    const loaded = await Promise.all([
-      fetchText(root.dataset.rules),
-      fetchJSON(root.dataset.measures || siteURL("data/measures.json")).catch(() => null), // names and department links only
-      loadScript(root.dataset.wasmExec),
-    ]);
-    const rulesText = loaded[0];
-    const measures = loaded[1];
-    const rules = JSON.parse(rulesText);
-    // The wasm reads the rules from this global before it registers its function.
-    globalThis.policyguideRules = rulesText;
-    const go = new globalThis.Go();
-    const instance = await instantiate(root.dataset.wasm, go.importObject, (bytes) => {
-      if (!(size > 0) && bytes > 0) status.textContent = `正在下载计算器（约 ${formatSize(bytes)}），网络较慢时可能需要一些时间…`;
-    });
-    const ready = waitReady(20000);
-    go.run(instance).catch((e) => console.warn("calculator engine stopped:", e)); // not awaited: it runs until the page closes
-    await ready;
-    status.remove();
-    new Calculator(root, rules, measures).init();
-  } catch (e) {
-    console.warn("calculator failed to load:", e);
-    fail(root, status, "计算器加载失败。请检查网络连接后重试；如果仍然不行，请换用较新版本的浏览器。您也可以阅读各项政策页面，或直接咨询负责部门。", true);
-  }
+  // the wasm is the long download: start it first, with the rest in parallel
+  const wasm = fetch(root.dataset.wasm);
+  wasm.catch(() => {}); // a failure is reported when it is awaited below
+  const loaded = await Promise.all([fetchText(root.dataset.rules), fetchJSON(root.dataset.measures).catch(() => null), loadScript(root.dataset.wasmExec)]);
+  globalThis.policyguideRules = loaded[0];
+  const go = new globalThis.Go();
+  const instance = await instantiate(wasm, go.importObject);
+  const ready = waitReady(30000);
+  go.run(instance).catch((e) => console.warn("calculator engine stopped:", e));
+  await ready;
+  return { rules: JSON.parse(loaded[0]), measures: loaded[1] };
 }
 
-function fail(root, status, msg, retry) {
+function failBanner(root, status, msg, retry) {
   status.className = "calc-failed";
   status.setAttribute("role", "alert");
   status.textContent = msg;
@@ -87,10 +66,9 @@ function loadScript(src) {
 
 // instantiate streams the wasm when the server sends application/wasm and
 // falls back to a whole download otherwise (some static hosts get it wrong).
-async function instantiate(url, imports, onSize) {
-  const r = await fetch(url);
-  if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
-  onSize(Number(r.headers.get("content-length")) || 0);
+async function instantiate(response, imports) {
+  const r = await response;
+  if (!r.ok) throw new Error(`${r.url}: HTTP ${r.status}`);
   const type = r.headers.get("content-type") || "";
   if (typeof WebAssembly.instantiateStreaming === "function" && type.startsWith("application/wasm")) {
     return (await WebAssembly.instantiateStreaming(r, imports)).instance;
@@ -123,576 +101,628 @@ function formatSize(bytes) {
   return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} KB`;
 }
 
-// ───────────────────────── the calculator ─────────────────────────
+
+// ───────────────────────── the question flow ─────────────────────────
 
 const UNKNOWN = "unknown";
-const ORDER = { eligible: 0, possible: 1, expired: 2, not_yet: 3, ineligible: 4 };
 const ICON = { eligible: "✓", ineligible: "✗", possible: "?", expired: "!", not_yet: "…" };
-// The spec's fixed words for the statuses; the engine's status_label may add
-// detail ("可能符合，取决于：…"), which the card shows in its own line.
 const LABEL = { eligible: "符合", ineligible: "不符合", possible: "可能符合", expired: "已到期", not_yet: "未生效" };
 
-class Calculator {
-  constructor(root, rules, measures) {
+class Flow {
+  constructor(root) {
     this.root = root;
-    this.rules = rules;
-    this.questions = rules.questions || [];
-    this.qByID = new Map(this.questions.map((q) => [q.id, q]));
-    this.benefitByID = new Map((rules.benefits || []).map((b) => [b.id, b]));
-    this.audiences = audienceList(root, rules, this.questions);
-    this.answers = new Map(); // question id → raw answer (string as typed, "true"/"false", choice value)
+    this.form = root.querySelector("#calc-form");
+    this.steps = [...root.querySelectorAll(".calc-step")];
+    this.byStep = new Map(this.steps.map((s) => [s.dataset.step, s]));
+    this.answers = new Map(); // question id → "true" / "false" / choice value / number as typed / "unknown"
     this.audience = "";
-    this.widgets = new Map(); // question id → {box, set(value), error}
-    this.cards = new Map(); // benefit id → {key, node}
-    this.deps = new Map(); // department name → id, from measures.json
-    this.measures = new Map();
-    for (const m of (measures && measures.measures) || []) {
-      this.measures.set(m.id, m);
-      for (const d of [...(m.lead || []), ...(m.partners || [])]) this.deps.set(d.name, d.id);
+    this.needs = new Set();
+    this.current = "start";
+    this.returnTo = "";
+    this.engine = null; // {rules, measures} once ready
+    this.failed = false;
+    this.last = null; // last engine result
+    this.qSteps = new Map(); // question id → step id
+    this.qLabel = new Map();
+    for (const s of this.steps) {
+      for (const q of s.querySelectorAll("[data-q]")) {
+        this.qSteps.set(q.dataset.q, s.dataset.step);
+        const l = q.querySelector("legend, label");
+        this.qLabel.set(q.dataset.q, l ? l.firstChild.textContent.trim() : q.dataset.q);
+      }
     }
   }
 
   init() {
     const r = this.root;
-    // The page's static list of questions is for readers without JavaScript.
-    for (const n of document.querySelectorAll(".calc-nojs, [data-nojs]")) n.hidden = true;
-    r.classList.add("calc-ready");
-
-    const form = el("form", { class: "calc-form", novalidate: "" });
-    form.addEventListener("submit", (e) => e.preventDefault());
-
-    // 1. who is asking
-    const who = el("fieldset", { class: "calc-audience" }, el("legend", {}, this.audiences.every((x) => x.name.startsWith("我")) ? "请先选择：" : "请先选择：您是"));
-    const opts = el("div", { class: "calc-options" });
-    for (const a of this.audiences) {
-      const id = `calc-aud-${a.id}`;
-      const input = el("input", { type: "radio", name: "calc-audience", id, value: a.id });
-      input.addEventListener("change", () => this.choose(a.id, true));
-      opts.append(el("label", { for: id, class: "calc-option" }, input, " ", a.name));
-    }
-    who.append(opts);
-
-    // 2. reference date
-    const dateBox = el("div", { class: "calc-field calc-datefield" });
-    this.date = el("input", { type: "date", id: "calc-date", "aria-describedby": "calc-date-hint calc-date-err" });
+    r.classList.add("calc-js");
+    this.date = r.querySelector("#calc-date");
     this.date.value = today();
-    // "input" fires once a whole date is typed; "change" when the picker closes
-    for (const ev of ["input", "change"]) {
-      this.date.addEventListener(ev, () => {
-        this.update();
-        this.save();
-      });
-    }
-    this.dateErr = el("p", { class: "calc-error", id: "calc-date-err", hidden: "" });
-    dateBox.append(
-      el("label", { for: "calc-date" }, "按哪一天计算"),
-      el("p", { class: "calc-hint", id: "calc-date-hint" }, "默认是今天。政策是否在有效期内、适用哪一时期的标准，都按这一天判断。"),
-      this.date,
-      this.dateErr,
-    );
+    this.status = el("p", { class: "calc-loading", role: "status" }, "计算引擎正在后台下载，您可以先回答问题。");
+    this.form.before(this.status);
+    if (performance.mark) performance.mark("calc-usable"); // the budgets test reads these marks
 
-    // 3. questions: built once per audience, shown or hidden as the engine asks
-    this.qHead = el("h2", { class: "calc-heading", id: "calc-questions-head", hidden: "" }, "回答问题");
-    this.qIntro = el("p", { class: "calc-hint", hidden: "" }, "不清楚的问题可以选“不确定”或留空，结果会告诉您还取决于什么。回答之后可能会出现新的问题。");
-    this.qList = el("ol", { class: "calc-questions", "aria-labelledby": "calc-questions-head" });
-    // on a phone the results are far below the questions: say how things
-    // stand and offer a jump (a button: a link would overwrite the #a= fragment)
-    this.jumpText = el("span", {});
-    const jumpBtn = el("button", { type: "button", class: "calc-linkbutton" }, "查看计算结果");
-    jumpBtn.addEventListener("click", () => {
-      const h = document.getElementById("calc-results-head");
-      h.scrollIntoView({ block: "start" });
-      h.focus();
+    this.form.addEventListener("submit", (e) => e.preventDefault());
+    this.form.addEventListener("change", (e) => this.changed(e.target, true));
+    this.form.addEventListener("input", (e) => this.changed(e.target, false));
+    this.form.addEventListener("click", (e) => {
+      const b = e.target.closest("button");
+      if (!b) return;
+      if (b.hasAttribute("data-next")) this.next();
+      else if (b.hasAttribute("data-back")) this.go(this.current === "results" ? "check" : this.prev(this.current), true);
+      else if (b.dataset.edit) this.edit(b.dataset.edit);
     });
-    this.jump = el("p", { class: "calc-jump", hidden: "" }, this.jumpText, " ", jumpBtn);
-    form.append(who, dateBox, this.qHead, this.qIntro, this.jump, this.qList);
-
-    // 4. results
-    this.results = el("section", { class: "calc-results", "aria-labelledby": "calc-results-head", "aria-live": "polite", hidden: "" });
-    this.printHead = el("div", { class: "calc-print-only" });
-    this.notice = el("p", { class: "calc-notice" });
-    this.summary = el("p", { class: "calc-summary" });
-    this.total = el("p", { class: "calc-total", hidden: "" });
-    this.generalErr = el("ul", { class: "calc-error", hidden: "" });
-    this.list = el("div", { class: "calc-cards" });
-    this.inelList = el("div", { class: "calc-cards" });
-    this.inelSummary = el("summary", {});
-    this.inel = el("details", { class: "calc-inel-group", hidden: "" }, this.inelSummary, this.inelList);
-    this.results.append(
-      el("h2", { class: "calc-heading", id: "calc-results-head", tabindex: "-1" }, "计算结果"),
-      this.printHead,
-      this.notice,
-      this.generalErr,
-      this.summary,
-      this.total,
-      this.list,
-      this.inel,
-    );
-
-    // 5. share, print, start again
-    this.actions = el("div", { class: "calc-actions", hidden: "" });
-    const shareID = "calc-share-url";
-    this.shareURL = el("input", { type: "text", id: shareID, readonly: "", class: "calc-share-url" });
-    const copy = el("button", { type: "button", class: "calc-button" }, "复制链接");
-    const copied = el("span", { class: "calc-copied", role: "status" });
-    copy.addEventListener("click", async () => {
-      try {
-        await navigator.clipboard.writeText(this.shareURL.value);
-      } catch {
-        this.shareURL.select();
-        document.execCommand("copy");
+    // Enter in a number field moves on, as in a paper form.
+    this.form.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && e.target.matches("input[type=text]")) {
+        e.preventDefault();
+        this.next();
       }
-      copied.textContent = "已复制";
-      setTimeout(() => (copied.textContent = ""), 3000);
     });
-    const print = el("button", { type: "button", class: "calc-button" }, "打印申领清单");
-    print.addEventListener("click", () => window.print());
-    const reset = el("button", { type: "button", class: "calc-button calc-button-quiet" }, "清空答案");
-    reset.addEventListener("click", () => this.reset());
-    this.actions.append(
-      el("div", { class: "calc-share" },
-        el("label", { for: shareID }, "分享链接"),
-        el("p", { class: "calc-hint" }, "答案只保存在这个链接里（“#”后面的部分不会发送给网站），打开链接可以恢复同样的答案和结果。"),
-        el("div", { class: "calc-share-row" }, this.shareURL, copy, copied)),
-      el("div", { class: "calc-buttons" }, print, reset),
+    // Back and Forward change the step; the answers in memory are newer
+    // than those of an older history entry, so they stay (and are written
+    // into that entry).
+    // A fragment this page did not write (a share link pasted into the
+    // address bar) is read in full.
+    this.written = new Set();
+    window.addEventListener("popstate", () => {
+      if (!this.written.has(location.hash)) return this.restore(false);
+      const step = new URLSearchParams(location.hash.slice(1)).get("s") || "start";
+      if (!this.audience && step !== "start") return this.restore(false);
+      this.go(this.byStep.has(step) ? step : "start", false);
+    });
+    this.restore(true);
+
+    loadEngine(r).then(
+      (eng) => {
+        this.engine = eng;
+        this.deps = new Map();
+        this.measures = new Map();
+        for (const m of (eng.measures && eng.measures.measures) || []) {
+          this.measures.set(m.id, m);
+          for (const d of [...(m.lead || []), ...(m.partners || [])]) this.deps.set(d.name, d.id);
+        }
+        this.status.remove();
+        document.documentElement.dataset.calc = "ready";
+        if (performance.mark) performance.mark("calc-ready");
+        this.evaluate();
+        if (this.current === "results") this.showResults();
+        else this.filterStep(this.current);
+      },
+      (e) => {
+        console.warn("calculator failed to load:", e);
+        this.failed = true;
+        failBanner(r, this.status, typeof WebAssembly !== "object" ? "您的浏览器不支持 WebAssembly，无法计算结果。请换用较新版本的浏览器，或阅读各项政策页面、咨询负责部门。" : "计算引擎加载失败，答案已保留。请检查网络连接后重新加载；也可以阅读各项政策页面，或直接咨询负责部门。", true);
+        if (this.current === "results") this.showResults();
+      },
     );
-
-    r.append(form, this.results, this.actions);
-
-    if (this.audiences.length === 1) this.choose(this.audiences[0].id, false);
-    this.restore();
-    window.addEventListener("hashchange", () => this.restore());
   }
 
-  // choose switches to an audience's questions.
-  choose(aud, user) {
-    if (!this.audiences.some((a) => a.id === aud)) return;
-    this.audience = aud;
-    const radio = document.getElementById(`calc-aud-${aud}`);
-    if (radio) radio.checked = true;
-    for (const q of this.questions) if (q.audience.includes(aud)) this.widget(q);
-    this.qHead.hidden = this.qIntro.hidden = false;
-    this.update();
-    if (user) this.save();
+  // ── answers ──
+  changed(t, committed) {
+    if (t.name === "audience") {
+      this.audience = t.value;
+      this.syncNeeds();
+    } else if (t.name === "need") {
+      if (t.checked) this.needs.add(t.value);
+      else this.needs.delete(t.value);
+    } else if (t.id === "calc-date") {
+      // the date is read when evaluating
+    } else if (t.dataset.unknown) {
+      const id = t.dataset.unknown;
+      const input = this.form.querySelector(`#q-${id}`);
+      if (t.checked) {
+        input.value = "";
+        this.answers.set(id, UNKNOWN);
+      } else this.answers.delete(id);
+      this.fieldError(id, "");
+    } else if (t.name && this.qSteps.has(t.name)) {
+      const id = t.name;
+      if (t.type === "text") {
+        const v = t.value.trim();
+        if (v === "") this.answers.delete(id);
+        else this.answers.set(id, v);
+        const unk = this.form.querySelector(`[data-unknown="${id}"]`);
+        if (unk && v !== "") unk.checked = false;
+        // errors are said once the field is left (change), never while typing
+        if (committed) this.fieldError(id, this.errorFor(id));
+        else if (!this.errorFor(id)) this.fieldError(id, "");
+      } else if (t.checked) this.answers.set(id, t.value);
+    } else return;
+    if (committed) this.save(false);
   }
 
-  // widget builds (once) the control of a question, in questions order.
-  widget(q) {
-    if (this.widgets.has(q.id)) return this.widgets.get(q.id);
-    const w = q.type === "number" ? numberWidget(q, (v) => this.answer(q.id, v)) : radioWidget(q, (v) => this.answer(q.id, v));
-    w.box.hidden = true;
-    this.widgets.set(q.id, w);
-    // keep the DOM in questions order, whatever the order of creation
-    const after = this.questions.slice(this.questions.indexOf(q) + 1).find((x) => this.widgets.has(x.id) && x.id !== q.id);
-    this.qList.insertBefore(w.box, after ? this.widgets.get(after.id).box : null);
-    if (this.answers.has(q.id)) w.set(this.answers.get(q.id));
-    return w;
-  }
-
-  answer(id, v) {
-    if (v === UNKNOWN || v === "") this.answers.delete(id);
-    else this.answers.set(id, v);
-    this.update();
-    this.save();
-  }
-
-  // input is the JSON the engine takes: only this audience's answers.
+  // input is the JSON the engine takes.
   input() {
     const answers = {};
-    for (const q of this.questions) {
-      if (!q.audience.includes(this.audience) || !this.answers.has(q.id)) continue;
-      const v = this.answers.get(q.id);
-      answers[q.id] = q.type === "bool" ? v === "true" : v; // numbers stay text: the engine parses them exactly
+    for (const id of this.answers.keys()) {
+      const v = this.answers.get(id);
+      if (v === UNKNOWN) continue;
+      answers[id] = v === "true" ? true : v === "false" ? false : v; // numbers stay text: the engine reads "3万"
     }
     const out = { audience: this.audience, answers };
     if (this.date.value) out.date = this.date.value;
     return out;
   }
 
-  update() {
-    if (!this.audience) return;
-    let res;
+  evaluate() {
+    if (!this.engine || !this.audience) return null;
     try {
-      res = JSON.parse(globalThis.policyguideEvaluate(JSON.stringify(this.input())));
+      this.last = JSON.parse(globalThis.policyguideEvaluate(JSON.stringify(this.input())));
     } catch (e) {
       console.warn("evaluate failed:", e);
-      res = { error: "计算出错，请刷新页面后重试。" };
+      this.last = { errors: [{ message: "计算出错，请刷新页面后重试。" }], results: [] };
     }
-    this.show(res);
+    return this.last;
   }
 
-  show(res) {
-    // which questions: the engine's "ask" plus every answered one
+  errorFor(id) {
+    const res = this.evaluate();
+    if (!res) return "";
+    const e = (res.errors || []).find((x) => x.question === id);
+    return e ? e.message : "";
+  }
+
+  fieldError(id, msg) {
+    const err = this.form.querySelector(`#q-${id}-err`);
+    const input = this.form.querySelector(`#q-${id}`);
+    if (!err || !input) return;
+    err.textContent = msg;
+    err.hidden = !msg;
+    if (msg) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  }
+
+  // ── steps ──
+  applies(step) {
+    const s = this.byStep.get(step);
+    if (!s || !s.dataset.audience) return step === "start" || step === "check" || step === "results";
+    if (!s.dataset.audience.split(" ").includes(this.audience)) return false;
+    const needs = (s.dataset.needs || "").split(" ").filter(Boolean);
+    return !needs.length || !this.needs.size || needs.some((n) => this.needs.has(n));
+  }
+
+  // visible lists the questions of a step worth asking: all of them until the
+  // engine is ready, then those that can still change a result or are answered.
+  visible(step) {
+    const s = this.byStep.get(step);
+    const qs = [...s.querySelectorAll("[data-q]")];
+    const res = this.evaluate();
+    if (!res) return qs;
     const ask = new Set(res.ask || []);
-    const errs = new Map();
-    const general = [];
-    if (res.error) general.push(res.error);
-    for (const e of res.errors || []) {
-      if (e.question && this.widgets.has(e.question) && this.answers.has(e.question)) errs.set(e.question, e.message);
-      else if (e.field === "date") errs.set("date", e.message);
-      else general.push(e.message);
-    }
-    for (const w of this.widgets.values()) {
-      const id = w.id;
-      const q = this.qByID.get(id);
-      w.box.hidden = !(q.audience.includes(this.audience) && (ask.has(id) || this.answers.has(id)));
-      w.error(errs.get(id) || "");
-    }
-    setError(this.date, this.dateErr, errs.get("date") || "");
-    this.generalErr.replaceChildren(...general.map((m) => el("li", {}, m)));
-    this.generalErr.hidden = general.length === 0;
+    return qs.filter((q) => ask.has(q.dataset.q) || this.answers.has(q.dataset.q));
+  }
 
-    this.results.hidden = false;
-    this.actions.hidden = false;
-    this.jump.hidden = false;
-    this.notice.textContent = res.notice || this.rules.notice || "";
-    this.printHead.replaceChildren(
-      el("h2", {}, "申领清单"),
-      el("p", {}, `计算日期：${res.date || this.date.value}。以下是“符合”和“可能符合”的项目，请带着本清单向负责部门咨询，确认所需材料和办理方式。`),
+  order() {
+    return this.steps.map((s) => s.dataset.step).filter((id) => this.applies(id) && (!this.byStep.get(id).dataset.audience || this.visible(id).length > 0));
+  }
+
+  prev(step) {
+    const o = this.order();
+    const i = o.indexOf(step);
+    return i > 0 ? o[i - 1] : "start";
+  }
+
+  next() {
+    const cur = this.current;
+    if (cur === "start" && !this.audience) {
+      this.startError("请先选择“您是”哪一类。");
+      return;
+    }
+    // a number the engine cannot read stops here, with the message at the field
+    for (const q of this.byStep.get(cur).querySelectorAll(".calc-q-number:not([hidden])")) {
+      const msg = this.answers.has(q.dataset.q) && this.answers.get(q.dataset.q) !== UNKNOWN ? this.errorFor(q.dataset.q) : "";
+      this.fieldError(q.dataset.q, msg);
+      if (msg) {
+        this.form.querySelector(`#q-${q.dataset.q}`).focus();
+        return;
+      }
+    }
+    if (this.returnTo && cur !== "start") {
+      const to = this.returnTo;
+      this.returnTo = "";
+      this.go(to, true);
+      return;
+    }
+    const o = this.order();
+    const i = o.indexOf(cur);
+    this.go(o[Math.min(i + 1, o.length - 1)] || "check", true);
+  }
+
+  startError(msg) {
+    let p = this.root.querySelector("#start-err");
+    if (!p) {
+      p = el("p", { class: "calc-error", id: "start-err", role: "alert" });
+      this.root.querySelector("#q-audience legend").after(p);
+    }
+    p.textContent = msg;
+    this.root.querySelector("#q-audience input").focus();
+  }
+
+  edit(qid) {
+    this.returnTo = "check";
+    this.go(this.qSteps.get(qid), true, qid);
+  }
+
+  go(step, push, focusQ) {
+    if (!this.byStep.has(step)) step = "start";
+    this.current = step;
+    for (const s of this.steps) s.hidden = s.dataset.step !== step;
+    if (step === "check") this.showCheck();
+    if (step === "results") this.showResults();
+    if (step !== "start" && step !== "check" && step !== "results") this.filterStep(step);
+    this.save(push);
+    const target = focusQ ? this.form.querySelector(`#q-${focusQ}, [name="${focusQ}"]`) : this.byStep.get(step).querySelector("h2");
+    if (target) {
+      target.focus();
+      if (target.scrollIntoView) target.scrollIntoView({ block: focusQ ? "center" : "start" });
+    }
+  }
+
+  filterStep(step) {
+    const s = this.byStep.get(step);
+    if (!s || !s.dataset.audience) return;
+    const show = new Set(this.visible(step));
+    for (const q of s.querySelectorAll("[data-q]")) q.hidden = !show.has(q);
+  }
+
+  syncNeeds() {
+    for (const l of this.root.querySelectorAll(".calc-needs [data-audience]")) {
+      const on = l.dataset.audience.split(" ").includes(this.audience);
+      l.hidden = !on;
+      const box = l.querySelector("input");
+      if (!on && box.checked) {
+        box.checked = false;
+        this.needs.delete(box.value);
+      }
+    }
+    const e = this.root.querySelector("#start-err");
+    if (e) e.remove();
+  }
+
+  // ── 检查您的回答 ──
+  showCheck() {
+    const dl = this.root.querySelector("#calc-answers");
+    const kids = [];
+    const aud = this.root.querySelector(`#aud-${this.audience}`);
+    kids.push(el("div", { class: "calc-answer" }, el("dt", {}, "您是"), el("dd", {}, aud ? aud.parentNode.textContent.trim() : this.audience)));
+    for (const id of this.order()) {
+      if (!this.byStep.get(id).dataset.audience) continue;
+      for (const q of this.visible(id)) {
+        const qid = q.dataset.q;
+        const b = el("button", { type: "button", class: "calc-linkbutton", "data-edit": qid }, "修改", el("span", { class: "calc-sr" }, `：${this.qLabel.get(qid)}`));
+        kids.push(el("div", { class: "calc-answer" }, el("dt", {}, this.qLabel.get(qid)), el("dd", {}, this.answerText(qid)), el("dd", { class: "calc-change" }, b)));
+      }
+    }
+    dl.replaceChildren(...kids);
+  }
+
+  answerText(qid) {
+    const v = this.answers.get(qid);
+    if (v === undefined) return "未回答（按不确定计算）";
+    if (v === UNKNOWN) return "不确定";
+    const box = this.form.querySelector(`[data-q="${qid}"]`);
+    if (box.classList.contains("calc-q-number")) {
+      const unit = box.querySelector(".calc-unit");
+      return v + (unit ? unit.textContent : "");
+    }
+    const input = [...box.querySelectorAll("input")].find((i) => i.value === v);
+    return input ? input.parentNode.textContent.trim() : v;
+  }
+
+  // ── results ──
+  showResults() {
+    const out = this.root.querySelector("#calc-results");
+    if (this.failed) {
+      out.replaceChildren(el("p", { class: "calc-failed" }, "计算引擎未能加载，暂时无法显示结果。您的答案已保存在本页地址中，重新加载后不会丢失。"));
+      return;
+    }
+    const res = this.evaluate();
+    if (!res) {
+      out.replaceChildren(el("p", { class: "calc-loading", role: "status" }, "正在准备计算结果，请稍候…"));
+      return;
+    }
+    const t0 = performance.now();
+    out.replaceChildren(...this.resultNodes(res));
+    document.documentElement.dataset.results = "ready";
+    this.renderMs = performance.now() - t0;
+  }
+
+  // chosen: the benefits of the chosen needs' measures (all when none chosen).
+  chosen(r) {
+    if (!this.needs.size) return true;
+    const ms = new Set();
+    for (const l of this.root.querySelectorAll(".calc-needs [data-measures]")) {
+      if (this.needs.has(l.querySelector("input").value)) for (const m of l.dataset.measures.split(" ")) ms.add(m);
+    }
+    return ms.has(r.measure);
+  }
+
+  resultNodes(res) {
+    const all = res.results || [];
+    const results = all.filter((r) => this.chosen(r));
+    const other = all.length - results.length;
+    const by = (st) => results.filter((r) => r.status === st);
+    const eligible = by("eligible");
+    const possible = by("possible");
+    const expired = results.filter((r) => r.status === "expired" || r.status === "not_yet");
+    const inel = by("ineligible");
+    const nodes = [];
+
+    // actions first: print and read aloud are a Tab away from the heading
+    const actions = el("div", { class: "calc-buttons" });
+    const print = el("button", { type: "button", class: "calc-button", id: "calc-print-btn" }, "打印申领清单");
+    print.addEventListener("click", () => {
+      this.buildPrint(res);
+      window.print();
+    });
+    actions.append(print);
+    const speak = speakButton(() => this.speechText(res, eligible, possible));
+    if (speak) actions.append(speak);
+    nodes.push(actions);
+
+    const errs = (res.errors || []).map((e) => e.message);
+    if (errs.length) nodes.push(el("ul", { class: "calc-error" }, ...errs.map((m) => el("li", {}, m))));
+    const total = sumEligible(eligible);
+    nodes.push(el("p", { class: "calc-summary", id: "calc-summary" }, this.summaryText(eligible, possible, expired, inel, other)));
+    if (total) nodes.push(el("p", { class: "calc-total" }, el("strong", {}, "估算合计：", total), el("span", { class: "calc-hint" }, "（只把“符合”且金额确定的项目相加；以审批结果为准）")));
+    nodes.push(el("p", { class: "calc-notice" }, res.notice || ""));
+
+    const list = el("div", { class: "calc-cards" });
+    eligible.sort((a, b) => amountOf(b) - amountOf(a));
+    for (const r of [...eligible, ...possible]) list.append(this.card(r));
+    nodes.push(list);
+    if (expired.length) {
+      const box = el("div", { class: "calc-cards" }, ...expired.map((r) => this.card(r)));
+      nodes.push(el("details", { class: "calc-inel-group" }, el("summary", {}, `已到期或未生效（${expired.length}项）`), box));
+    }
+    if (inel.length) {
+      const box = el("div", { class: "calc-cards" }, ...inel.map((r) => this.card(r)));
+      nodes.push(el("details", { class: "calc-inel-group" }, el("summary", {}, `不符合（${inel.length}项，含原因）`), box));
+    }
+
+    // share link and start again
+    const url = el("input", { type: "text", id: "calc-share-url", readonly: "", class: "calc-share-url", value: location.href });
+    const copy = el("button", { type: "button", class: "calc-button calc-button-quiet" }, "复制链接");
+    const copied = el("span", { class: "calc-copied", role: "status" });
+    copy.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(url.value);
+      } catch {
+        url.select();
+        document.execCommand("copy");
+      }
+      copied.textContent = "已复制";
+    });
+    const reset = el("button", { type: "button", class: "calc-linkbutton" }, "清空答案，重新开始");
+    reset.addEventListener("click", () => this.reset());
+    nodes.push(
+      el("div", { class: "calc-share" }, el("label", { for: "calc-share-url" }, "分享链接"), el("p", { class: "calc-hint" }, "答案只保存在这个链接里（“#”后面的部分不会发送给网站）。"), el("div", { class: "calc-share-row" }, url, copy, copied)),
+      el("p", {}, reset),
     );
-    this.renderResults(res.results || [], res);
-    this.shareURL.value = location.href;
+    return nodes;
   }
 
-  renderResults(results, res) {
-    const byID = new Map(results.map((r) => [r.benefit, r]));
-    const sorted = results.map((r, i) => [r, i]).sort((a, b) => (ORDER[a[0].status] ?? 9) - (ORDER[b[0].status] ?? 9) || a[1] - b[1]).map((x) => x[0]);
-    const main = [];
-    const inel = [];
-    const seen = new Set();
-    for (const r of sorted) {
-      seen.add(r.benefit);
-      // rebuild a card only when its result changed, so the live region
-      // announces what changed and not the whole list
-      const key = JSON.stringify(r);
-      let c = this.cards.get(r.benefit);
-      if (!c || c.key !== key) {
-        const node = this.card(r, byID);
-        if (c) c.node.replaceWith(node);
-        c = { key, node };
-        this.cards.set(r.benefit, c);
-      }
-      (r.status === "ineligible" ? inel : main).push(c.node);
-    }
-    for (const id of [...this.cards.keys()]) {
-      if (!seen.has(id)) {
-        this.cards.get(id).node.remove();
-        this.cards.delete(id);
-      }
-    }
-    syncChildren(this.list, main);
-    syncChildren(this.inelList, inel);
-    this.inel.hidden = inel.length === 0;
-    this.inelSummary.textContent = `不符合的项目（${inel.length}项，可展开查看）`;
-
-    const count = {};
-    for (const r of sorted) count[r.status] = (count[r.status] || 0) + 1;
-    const parts = Object.keys(count).map((k) => `${LABEL[k] || k}${count[k]}项`);
-    const summary = results.length ? `共${results.length}项：${parts.join("，")}。` : "没有适用于所选对象的计算项目。";
-    this.summary.textContent = summary;
-    this.jumpText.textContent = `目前的结果：${summary}`;
-
-    const total = this.sumEligible(results, res);
-    this.total.hidden = !total;
-    if (total) this.total.replaceChildren(el("strong", {}, "估算合计："), total, el("span", { class: "calc-hint" }, "（只把“符合”且金额确定的项目相加；仅供参考，以审批结果为准）"));
+  summaryText(eligible, possible, expired, inel, other) {
+    const parts = [];
+    if (eligible.length) parts.push(`符合${eligible.length}项`);
+    if (possible.length) parts.push(`可能符合${possible.length}项`);
+    if (expired.length) parts.push(`已到期或未生效${expired.length}项`);
+    if (inel.length) parts.push(`不符合${inel.length}项`);
+    let s = parts.length ? parts.join("，") + "。" : "没有适用的计算项目。";
+    if (other) s += `另有${other}项与您选择的需要无关，未列出。`;
+    return s;
   }
 
-  // sumEligible adds the exact amounts of eligible results (decimal strings
-  // from the engine, added exactly, never as floats). The engine's own total,
-  // if it gives one, wins.
-  sumEligible(results, res) {
-    if (res.total && res.total.text) return res.total.text;
-    let sum = null;
-    let unit = "";
-    for (const r of results) {
-      if (r.status !== "eligible" || !r.amount || r.amount.form !== "exact") continue;
-      const u = r.amount.unit || (this.benefitByID.get(r.benefit) || {}).unit || "元";
-      const v = parseDecimal(r.amount.value);
-      if (!v || (unit && u !== unit)) return ""; // mixed units or unreadable: no total
-      unit = u;
-      sum = sum ? addDecimal(sum, v) : v;
-    }
-    return sum ? formatDecimal(sum) + unit : "";
-  }
-
-  card(r, byID) {
+  card(r) {
     const st = r.status;
     const c = el("article", { class: `calc-card calc-${st}`, id: `r-${r.benefit}`, "aria-labelledby": `r-${r.benefit}-h` });
-    c.append(
-      el("h3", { id: `r-${r.benefit}-h` }, r.name),
-      el("p", { class: `calc-badge calc-badge-${st}` }, el("span", { "aria-hidden": "true", class: "calc-icon" }, ICON[st] || "•"), LABEL[st] || r.status_label || st),
-    );
+    c.append(el("h3", { id: `r-${r.benefit}-h` }, r.name), el("p", { class: `calc-badge calc-badge-${st}` }, el("span", { "aria-hidden": "true", class: "calc-icon" }, ICON[st] || "•"), LABEL[st] || st));
     if (r.expiry) c.append(el("p", { class: "calc-expiry" }, r.expiry));
-    if (r.status_if_valid && r.status_if_valid !== st) {
-      c.append(el("p", { class: "calc-expiry" }, `若在有效期内：${LABEL[r.status_if_valid] || r.status_if_valid}`));
-    }
     const a = r.amount || {};
-    if (a.form && a.form !== "none" && a.text) {
-      // a label only for a known amount: an unknown one's text says what it depends on
+    if (a.form && a.form !== "none" && a.text && st !== "ineligible") {
       const known = a.value || a.min || a.max;
       const label = !known ? "" : a.form === "loan" ? "贷款额度：" : st === "expired" ? "原本可得：" : "金额：";
       c.append(el("p", { class: "calc-amount" }, label && el("span", { class: "calc-amount-label" }, label), el("strong", {}, a.text)));
     }
-    if (r.calculation) c.append(el("p", { class: "calc-calculation" }, el("span", { class: "calc-label" }, "计算："), r.calculation));
-    if (r.missing && r.missing.length) {
-      // each missing answer is a button that takes the user to its question
-      const ul = el("ul", {});
-      for (const m of r.missing) {
-        if (this.widgets.has(m.id)) {
-          const b = el("button", { type: "button", class: "calc-linkbutton" }, m.label);
-          b.addEventListener("click", () => this.focusQuestion(m.id));
-          ul.append(el("li", {}, b));
-        } else ul.append(el("li", {}, m.label));
-      }
-      // an eligible result can still miss answers its amount needs
-      const head = st === "possible" ? "可能符合，取决于：" : st === "eligible" ? "金额还取决于：" : "结果还取决于：";
-      c.append(el("div", { class: "calc-missing" }, el("p", {}, head), ul));
+    if (r.calculation && st !== "ineligible") c.append(el("p", { class: "calc-calculation" }, el("span", { class: "calc-label" }, "计算："), r.calculation));
+    if (st === "ineligible") {
+      const why = (r.criteria || []).filter((k) => k.met === false).map((k) => k.label);
+      if (why.length) c.append(el("p", { class: "calc-why" }, el("span", { class: "calc-label" }, "原因："), "不满足“" + why.join("”“") + "”"));
     }
+    if (st === "possible" && r.missing && r.missing.length) {
+      const ul = el("ul", {});
+      for (const m of r.missing.slice(0, 2)) {
+        ul.append(el("li", {}, this.qSteps.has(m.id) ? el("button", { type: "button", class: "calc-linkbutton", "data-edit": m.id }, m.label) : m.label));
+      }
+      c.append(el("div", { class: "calc-missing" }, el("p", {}, "取决于："), ul));
+    }
+    if (r.closer && r.closer.length) c.append(el("ul", { class: "calc-closer" }, ...r.closer.map((x) => el("li", {}, x.text))));
     if (r.criteria && r.criteria.length) {
       const ul = el("ul", { class: "calc-criteria" });
       for (const k of r.criteria) {
         const state = k.met === true ? "yes" : k.met === false ? "no" : "unknown";
-        const li = el("li", { class: `calc-crit calc-crit-${state}` },
-          el("span", { class: "calc-icon", "aria-hidden": "true" }, { yes: "✓", no: "✗", unknown: "?" }[state]),
-          el("span", { class: "calc-sr" }, { yes: "已满足：", no: "不满足：", unknown: "尚不确定：" }[state]),
-          k.label);
+        const li = el("li", { class: `calc-crit calc-crit-${state}` }, el("span", { class: "calc-icon", "aria-hidden": "true" }, { yes: "✓", no: "✗", unknown: "?" }[state]), el("span", { class: "calc-sr" }, { yes: "已满足：", no: "不满足：", unknown: "尚不确定：" }[state]), k.label);
         if (k.cite) li.append(citation(k.cite, k.anchor));
         ul.append(li);
       }
-      c.append(el("h4", {}, "条件"), ul);
+      const extra = [el("summary", {}, "条件和原文"), ul];
+      if (r.notes && r.notes.length) extra.push(el("ul", { class: "calc-notes" }, ...r.notes.map((n) => el("li", {}, n.text))));
+      c.append(el("details", { class: "calc-details" }, ...extra));
     }
-    if (r.notes && r.notes.length) {
-      const ul = el("ul", { class: "calc-notes" });
-      for (const n of r.notes) {
-        const li = el("li", {}, n.text);
-        if (n.cite) li.append(citation(n.cite, n.anchor));
-        ul.append(li);
-      }
-      c.append(el("h4", {}, "说明"), ul);
-    }
-    if (r.exclusions && r.exclusions.length) {
-      const ul = el("ul", { class: "calc-exclusions" });
-      for (const x of r.exclusions) {
-        const other = byID.get(x.with) || this.benefitByID.get(x.with);
-        ul.append(el("li", {}, x.label, other ? `（与“${other.name}”）` : ""));
-      }
-      c.append(el("h4", {}, "不能同时享受"), ul);
-    }
-    const dl = el("dl", { class: "calc-facts" });
-    if (r.fund) dl.append(el("dt", {}, "资金来源"), el("dd", {}, r.fund));
     if (r.departments && r.departments.length) {
-      const dd = el("dd", {});
+      const dd = el("p", { class: "calc-facts" }, el("span", { class: "calc-label" }, "负责部门："));
       r.departments.forEach((d, i) => {
         if (i) dd.append("、");
         const id = this.deps.get(d);
         dd.append(id ? el("a", { href: siteURL(`departments/${id}/`) }, d) : d);
       });
-      dl.append(el("dt", {}, "负责部门"), dd);
+      c.append(dd);
     }
-    if (dl.children.length) c.append(dl);
     if (r.measure) {
       const m = this.measures.get(r.measure);
-      const text = m ? `查看政策详情：${m.label} ${m.title}` : "查看这项政策的详情";
-      c.append(el("p", { class: "calc-more" }, el("a", { href: siteURL(`measures/${r.measure}/`) }, text)));
-    }
-    if (st === "eligible" || st === "possible") {
-      c.append(el("p", { class: "calc-print-only" }, "请向负责部门确认以上情况，并咨询需要准备的材料和办理方式。"));
+      c.append(el("p", { class: "calc-more" }, el("a", { href: siteURL(`measures/${r.measure}/`) }, m ? `政策详情：${m.label} ${m.title}` : "政策详情")));
     }
     return c;
   }
 
-  focusQuestion(id) {
-    const w = this.widgets.get(id);
-    if (!w) return;
-    w.box.hidden = false;
-    w.box.scrollIntoView({ block: "center" });
-    w.focus();
+  speechText(res, eligible, possible) {
+    const parts = [this.root.querySelector("#calc-summary").textContent];
+    for (const r of [...eligible, ...possible]) parts.push(`${r.name}，${LABEL[r.status]}${r.amount && r.amount.text && r.status === "eligible" ? "，" + r.amount.text : ""}。`);
+    parts.push(res.notice || "");
+    return parts.join("");
+  }
+
+  // ── 申领清单 (print) ──
+  buildPrint(res) {
+    const d = this.root.dataset;
+    const sheet = this.root.querySelector("#calc-print");
+    const results = (res.results || []).filter((r) => this.chosen(r) && (r.status === "eligible" || r.status === "possible"));
+    const code = receiptCode(d.rulesHash || "", res.date || this.date.value, this.input().answers);
+    const answers = el("ul", { class: "calc-print-answers" });
+    for (const id of this.answers.keys()) if (this.qLabel.has(id)) answers.append(el("li", {}, `${this.qLabel.get(id)}：${this.answerText(id)}`));
+    if (!answers.children.length) answers.append(el("li", {}, "（未填写答案）"));
+    const items = results.map((r) => {
+      const crit = (r.criteria || []).map((k) => `${k.met === true ? "✓" : k.met === false ? "✗" : "?"}${k.label}`).join("；");
+      return el("li", {},
+        el("strong", {}, `${r.name}：${LABEL[r.status]}`), r.amount && r.amount.text && r.amount.form !== "none" ? `，${r.amount.text}` : "",
+        el("br", {}), el("span", {}, `条件：${crit}`),
+        el("br", {}), el("span", {}, `请向${(r.departments || []).join("、") || "负责部门"}咨询所需材料（文件未列出申请材料）。`));
+    });
+    sheet.replaceChildren(
+      el("p", { class: "calc-print-site" }, d.site || ""),
+      el("h2", {}, "申领清单"),
+      el("p", {}, `依据：${d.doc || ""}　计算日期：${res.date || this.date.value}　核对码：${code}`),
+      el("h3", {}, "填写的情况"),
+      answers,
+      el("h3", {}, "符合和可能符合的项目"),
+      results.length ? el("ol", {}, ...items) : el("p", {}, "没有符合或可能符合的项目。"),
+      el("p", { class: "calc-print-note" }, (res.notice || "") + " 核对码由计算规则版本、计算日期和填写的答案生成，工作人员可据此核对所用规则。"),
+    );
+    sheet.hidden = false;
+  }
+
+  // ── the URL fragment: step, audience, needs, date and answers ──
+  save(push) {
+    const p = new URLSearchParams();
+    p.set("s", this.current);
+    if (this.audience) p.set("aud", this.audience);
+    if (this.needs.size) p.set("need", [...this.needs].join(","));
+    if (this.date.value && this.date.value !== today()) p.set("d", this.date.value);
+    // one parameter per answer ("a.premiums=30%2C000"): a typed value may
+    // hold any character, and URLSearchParams encodes each one exactly
+    this.answers.forEach((v, id) => p.append(`a.${id}`, v === "true" ? "1" : v === "false" ? "0" : v));
+    const url = location.pathname + location.search + "#" + p.toString();
+    if (push && url !== location.pathname + location.search + location.hash) history.pushState(null, "", url);
+    else history.replaceState(null, "", url);
+    this.written.add(location.hash);
+    const share = this.root.querySelector("#calc-share-url");
+    if (share) share.value = location.href;
+  }
+
+  restore(first) {
+    const p = new URLSearchParams(location.hash.slice(1));
+    const aud = p.get("aud") || "";
+    const radio = aud && this.root.querySelector(`#aud-${CSS.escape(aud)}`);
+    this.audience = radio ? aud : "";
+    for (const r of this.root.querySelectorAll("input[name=audience]")) r.checked = r === radio;
+    this.syncNeeds();
+    this.needs = new Set((p.get("need") || "").split(",").filter((n) => this.root.querySelector(`#need-${CSS.escape(n)}`)));
+    for (const b of this.root.querySelectorAll("input[name=need]")) b.checked = this.needs.has(b.value);
+    if (/^\d{4}-\d{2}-\d{2}$/.test(p.get("d") || "")) this.date.value = p.get("d");
+    this.answers.clear();
+    for (const key of p.keys()) {
+      const id = key.slice(2);
+      if (!key.startsWith("a.") || !this.qSteps.has(id)) continue;
+      let v = p.get(key).trim();
+      const box = this.form.querySelector(`[data-q="${id}"]`);
+      if (box.classList.contains("calc-q-bool")) v = v === "1" ? "true" : v === "0" ? "false" : v;
+      if (v !== "") this.answers.set(id, v);
+    }
+    for (const id of this.qSteps.keys()) {
+      const v = this.answers.get(id);
+      const box = this.form.querySelector(`[data-q="${id}"]`);
+      if (box.classList.contains("calc-q-number")) {
+        box.querySelector("input[type=text]").value = v && v !== UNKNOWN ? v : "";
+        box.querySelector("[data-unknown]").checked = v === UNKNOWN;
+      } else for (const i of box.querySelectorAll("input")) i.checked = i.value === v;
+    }
+    let step = p.get("s") || "start";
+    if (!this.byStep.has(step) || (step !== "start" && !this.audience)) step = "start";
+    this.current = step;
+    for (const s of this.steps) s.hidden = s.dataset.step !== step;
+    if (step === "check") this.showCheck();
+    if (step === "results") this.showResults();
+    else this.filterStep(step);
+    if (!first) {
+      const h = this.byStep.get(step).querySelector("h2");
+      if (h) h.focus();
+    }
   }
 
   reset() {
     this.answers.clear();
-    for (const w of this.widgets.values()) w.set(UNKNOWN);
-    this.update();
-    this.save();
+    this.needs.clear();
+    this.audience = "";
+    history.pushState(null, "", location.pathname + location.search + "#s=start");
+    this.restore(false);
   }
+}
 
-  // ── share link: #a=<audience>;<date>;<id>:<value>,<id>:<value> ──
-  // Compact and readable; each part is percent-encoded, so ; : , never clash.
-  save() {
-    const url = location.pathname + location.search;
-    if (!this.audience) {
-      history.replaceState(null, "", url);
+// amountOf orders eligible results by amount, largest first (display only).
+function amountOf(r) {
+  const a = r.amount || {};
+  return Number(a.value || a.max || a.min || 0);
+}
+
+function sumEligible(results) {
+  let sum = null;
+  for (const r of results) {
+    if (!r.amount || r.amount.form !== "exact" || !r.amount.value) continue;
+    const v = parseDecimal(r.amount.value);
+    if (!v) return "";
+    sum = sum ? addDecimal(sum, v) : v;
+  }
+  return sum ? formatDecimal(sum) + "元" : "";
+}
+
+// receiptCode: rules version · date · answers, e.g. "3fa2c1d0-20231101-K7Q2M9".
+// The office can tell which rules (rules.json hash) produced a 申领清单.
+function receiptCode(rulesHash, date, answers) {
+  const keys = Object.keys(answers).sort();
+  const text = keys.map((k) => `${k}=${answers[k]}`).join("&");
+  let h = 0x811c9dc5; // FNV-1a, 32 bit: a check code, not a secret
+  for (const ch of new TextEncoder().encode(text)) {
+    h ^= ch;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return `${rulesHash}-${String(date).replace(/-/g, "")}-${h.toString(36).toUpperCase().padStart(7, "0")}`;
+}
+
+// speakButton: 朗读 with the browser's own speech synthesis and a Chinese
+// voice; no button when the device has neither (no third-party service).
+function speakButton(text) {
+  const synth = globalThis.speechSynthesis;
+  if (!synth || typeof SpeechSynthesisUtterance !== "function") return null;
+  const zh = () => synth.getVoices().find((v) => /^zh/i.test(v.lang));
+  const b = el("button", { type: "button", class: "calc-button calc-button-quiet", hidden: "" }, "朗读结果");
+  const show = () => (b.hidden = !zh());
+  show();
+  synth.addEventListener && synth.addEventListener("voiceschanged", show);
+  b.addEventListener("click", () => {
+    if (synth.speaking) {
+      synth.cancel();
+      b.textContent = "朗读结果";
       return;
     }
-    const parts = [];
-    for (const q of this.questions) {
-      if (!q.audience.includes(this.audience) || !this.answers.has(q.id)) continue;
-      let v = this.answers.get(q.id);
-      if (q.type === "bool") v = v === "true" ? "1" : "0";
-      parts.push(`${q.id}:${encodeURIComponent(v)}`);
-    }
-    const frag = `#a=${encodeURIComponent(this.audience)};${this.date.value};${parts.join(",")}`;
-    history.replaceState(null, "", url + frag);
-    this.shareURL.value = location.href;
-  }
-
-  restore() {
-    const m = /^#a=([^;]*);([^;]*);?(.*)$/.exec(location.hash);
-    if (!m) return;
-    const aud = safeDecode(m[1]);
-    if (!this.audiences.some((a) => a.id === aud)) return;
-    this.answers.clear();
-    for (const part of m[3].split(",")) {
-      const i = part.indexOf(":");
-      if (i < 0) continue;
-      const q = this.qByID.get(part.slice(0, i));
-      let v = safeDecode(part.slice(i + 1));
-      if (!q || v === "") continue;
-      if (q.type === "bool") v = v === "1" ? "true" : v === "0" ? "false" : "";
-      if (q.type === "choice" && !(q.options || []).some((o) => o.value === v)) v = "";
-      if (v !== "") this.answers.set(q.id, v);
-    }
-    if (/^\d{4}-\d{2}-\d{2}$/.test(m[2])) this.date.value = m[2];
-    for (const w of this.widgets.values()) w.set(this.answers.has(w.id) ? this.answers.get(w.id) : UNKNOWN);
-    this.choose(aud, false);
-  }
-}
-
-// audienceList gives the entry paths: audiences that have questions, named
-// from rules.json when it has names, else from the page's no-JS list
-// (elements with data-audience and data-audience-name or text).
-function audienceList(root, rules, questions) {
-  const ids = [];
-  for (const q of questions) for (const a of q.audience || []) if (!ids.includes(a)) ids.push(a);
-  const names = new Map();
-  for (const a of rules.audiences || []) if (a && a.id) names.set(a.id, a.name);
-  for (const n of document.querySelectorAll("[data-audience]")) {
-    const id = n.dataset.audience;
-    if (!names.has(id)) names.set(id, n.dataset.audienceName || n.textContent.trim());
-  }
-  // keep the site's audience order when the names come with one
-  const order = [...names.keys()];
-  ids.sort((a, b) => rank(order, a) - rank(order, b));
-  return ids.map((id) => ({ id, name: names.get(id) || id }));
-}
-
-function rank(order, id) {
-  const i = order.indexOf(id);
-  return i < 0 ? order.length : i;
-}
-
-// ───────────────────────── question widgets ─────────────────────────
-
-// radioWidget: bool (是/否/不确定) and choice questions, as a fieldset of radios.
-function radioWidget(q, onChange) {
-  const base = `q-${q.id}`;
-  const box = el("li", { class: `calc-q calc-q-${q.type}`, id: `${base}-box` });
-  const fs = el("fieldset", {});
-  const describe = [];
-  fs.append(el("legend", {}, q.label));
-  if (q.help) {
-    fs.append(el("p", { class: "calc-hint", id: `${base}-help` }, q.help));
-    describe.push(`${base}-help`);
-  }
-  const err = el("p", { class: "calc-error", id: `${base}-err`, hidden: "" });
-  describe.push(`${base}-err`);
-  fs.setAttribute("aria-describedby", describe.join(" "));
-  const opts = q.type === "bool" ? [{ value: "true", label: "是" }, { value: "false", label: "否" }] : q.options || [];
-  const all = [...opts, { value: UNKNOWN, label: "不确定" }];
-  const group = el("div", { class: "calc-options" });
-  const inputs = [];
-  all.forEach((o, i) => {
-    const id = q.type === "bool" ? `${base}-${o.value}` : o.value === UNKNOWN ? `${base}-unknown` : `${base}-o${i}`;
-    const input = el("input", { type: "radio", name: base, id, value: o.value });
-    if (o.value === UNKNOWN) input.checked = true;
-    input.addEventListener("change", () => input.checked && onChange(o.value));
-    inputs.push(input);
-    group.append(el("label", { for: id, class: "calc-option" }, input, " ", o.label));
+    const u = new SpeechSynthesisUtterance(text());
+    u.voice = zh() || null;
+    u.lang = (u.voice && u.voice.lang) || "zh-CN";
+    u.onend = () => (b.textContent = "朗读结果");
+    b.textContent = "停止朗读";
+    synth.speak(u);
   });
-  fs.append(group, err);
-  box.append(fs);
-  return {
-    id: q.id,
-    box,
-    set(v) {
-      for (const i of inputs) i.checked = i.value === v;
-    },
-    error(msg) {
-      err.textContent = msg;
-      err.hidden = !msg;
-      for (const i of inputs) i.toggleAttribute("aria-invalid", !!msg);
-    },
-    focus() {
-      (inputs.find((i) => i.checked) || inputs[0]).focus();
-    },
-  };
-}
-
-// numberWidget: a text field (inputmode=decimal, so phones show digits and
-// the engine, not the browser, decides what is valid), with unit and bounds.
-function numberWidget(q, onChange) {
-  const base = `q-${q.id}`;
-  const box = el("li", { class: "calc-q calc-q-number", id: `${base}-box` });
-  const input = el("input", {
-    type: "text",
-    inputmode: "decimal",
-    id: base,
-    name: base,
-    autocomplete: "off",
-    spellcheck: "false",
-    class: "calc-number",
-  });
-  const describe = [];
-  const hints = [];
-  if (q.help) hints.push(q.help);
-  const b = bounds(q);
-  if (b) hints.push(b);
-  const hint = el("p", { class: "calc-hint", id: `${base}-help` }, hints.join(""));
-  describe.push(`${base}-help`);
-  const err = el("p", { class: "calc-error", id: `${base}-err`, hidden: "" });
-  describe.push(`${base}-err`);
-  input.setAttribute("aria-describedby", describe.join(" "));
-  const label = el("label", { for: base }, q.label, q.unit ? el("span", { class: "calc-unit-label" }, `（单位：${q.unit}）`) : "");
-  const row = el("div", { class: "calc-number-row" }, input);
-  if (q.unit) row.append(el("span", { class: "calc-unit", "aria-hidden": "true" }, q.unit));
-  input.addEventListener("input", () => onChange(normalizeNumber(input.value)));
-  box.append(label, hint, row, err);
-  return {
-    id: q.id,
-    box,
-    set(v) {
-      input.value = v === UNKNOWN ? "" : v;
-    },
-    error(msg) {
-      setError(input, err, msg);
-    },
-    focus() {
-      input.focus();
-    },
-  };
-}
-
-// bounds describes a number question's limits in words, from its metadata.
-function bounds(q) {
-  const kind = q.integer ? "整数" : "数";
-  const has = (x) => x !== undefined && x !== null && x !== "";
-  if (has(q.min) && has(q.max)) return `请填写${q.min}到${q.max}之间的${kind}。`;
-  if (has(q.min)) return `请填写不小于${q.min}的${kind}。`;
-  if (has(q.max)) return `请填写不大于${q.max}的${kind}。`;
-  return q.integer ? "请填写整数。" : "";
-}
-
-// normalizeNumber only cleans typing: full-width digits (１２．５) become
-// ASCII and spaces go; whether the number is valid is the engine's call.
-function normalizeNumber(s) {
-  return s.normalize("NFKC").replace(/\s+/g, "");
-}
-
-function setError(input, errNode, msg) {
-  errNode.textContent = msg;
-  errNode.hidden = !msg;
-  if (msg) input.setAttribute("aria-invalid", "true");
-  else input.removeAttribute("aria-invalid");
+  return b;
 }
 
 // ───────────────────────── small helpers ─────────────────────────
@@ -764,3 +794,5 @@ function formatDecimal(d) {
   int = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return (neg ? "-" : "") + int + (frac ? "." + frac : "");
 }
+
+if (app) new Flow(app).init();
