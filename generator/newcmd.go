@@ -172,12 +172,17 @@ label = "%s：如 第1条】"
 title = "%s：措施标题，照原文】"
 summary = "%s：一句通俗的话，说明谁能得到什么】"
 category = "%s：类别id，可选：%s】"
-lead = ["%s：牵头部门，照原文写法；可选：%s】"]
-partners = []                  # 配合部门，照原文写法
-duty = "%s：原文关于责任分工的话，如 按职责分工负责】"
+# 部门照原文写法，且必须是本段原文点名的部门（可选：%s）。
+# 只有原文写“A牵头”时才填 lead（A 是“牵头”前面的部门），其他部门写在 partners；
+# 原文只写“A、B等按职责分工负责”时 lead = []，全部按原文顺序写在 partners
+# （页面显示为“负责部门（按文件所列）”，不分主次）。原文没写部门时两项都留空 []。
+lead = []
+partners = ["%s：负责部门，照原文写法和顺序】"]
+duty = "%s：原文关于责任分工的原话，如 按职责分工负责；原文没写就删掉这一行】"
 audiences = ["%s：对象id，可选：%s】"]
-valid_until = 2025-12-31       # 原文写明的截止日期（%s：改为原文的日期；原文没写就删掉这一行，只留 valid_note】）
-valid_note = "%s：原文关于期限的原话，或“文件未规定截止日期”】"
+# 截止日期不写在这里：日期只写一次，写在 rules/%s.toml 里，并引用写明日期的原话
+# （用 new measure --rules 生成；整条措施用 [validity]，只管一句话的用 valid_until + valid_cite）。
+valid_note = "%s：关于期限的通俗说明，如“文件未写明截止日期”；不需要就删掉这一行】"
 funds = []                     # 原文写明的资金来源
 paragraph = "%s：原文段落锚点，如 p13（文件页面每段的 ¶ 链接）】"
 +++
@@ -191,7 +196,7 @@ paragraph = "%s：原文段落锚点，如 p13（文件页面每段的 ¶ 链接
 
 ## 能得到什么
 
-%s：金额、标准，与计算规则一致】
+%s：金额、标准，与计算规则一致；金额写成 {{param 参数id}}，不要手打数字】
 
 ## 示例（仅为说明）
 
@@ -200,11 +205,27 @@ paragraph = "%s：原文段落锚点，如 p13（文件页面每段的 ¶ 链接
 ## 找谁办理
 
 %s：原文写明的部门】
-`, id, doc, order, Fill, Fill, Fill, Fill, list(cats), Fill, list(deps), Fill, Fill, list(auds), Fill, Fill, Fill, Fill, Fill, Fill, Fill, Fill)
+`, id, doc, order, Fill, Fill, Fill, Fill, list(cats), list(deps), Fill, Fill, Fill, list(auds), id, Fill, Fill, Fill, Fill, Fill, Fill, Fill)
 	files := map[string]string{filepath.Join("measures", id+".md"): md}
 	if withRules {
-		files[filepath.Join("rules", id+".toml")] = fmt.Sprintf(`# 计算规则。键的完整说明见 calculator/compile/doc.go；每个 cite 都必须是原文的原话。
+		files[filepath.Join("rules", id+".toml")] = fmt.Sprintf(`# 计算规则和期限。键的完整说明见 calculator/compile/doc.go；每个 cite 都必须是原文的原话。
+# 不涉及金额的措施也可以只写期限（[validity] 或 [[parts]]），删掉 params、benefits、examples。
 measure = %q
+
+# 期限：文件写明截止日期时才写，且只写一次。三种写法选一种，不适用的删掉：
+# 1. 原文明确说这个期限覆盖整条措施（如“本条政策实施期限截至…”）。示例（仅为说明，用时去掉行首的 #）：
+# [validity]
+# until = 2025-12-31
+# cite = "本条政策实施期限截至2025年12月31日"   # 必须写明这个日期，且在本措施的段落中
+# covers = "measure"
+# 2. 期限只管一句话里的补贴：写在该 [[benefits]] 中的 valid_until + valid_cite（见下面）。
+# 3. 期限只管一句不计算金额的话。示例（仅为说明）：
+# [[parts]]
+# name = "专场招聘活动"
+# cite = "专场招聘活动"                          # 这句话的原话
+# valid_until = 2025-02-28
+# valid_cite = "专场招聘活动开展至2025年2月28日"  # 与 cite 在同一句（以“。”分句）中
+# 以后的文件延续或废止本措施时，不改这里：写在那份文件 document.md 的 [[relations]] 中。
 
 [[params]]
 id = "amount"
@@ -219,16 +240,23 @@ values = [
 id = "%s"
 name = "%s：补贴名称】"
 audience = ["%s：对象id】"]
-kind = "grant"
+kind = "grant"                 # grant 补贴 | loan 贷款 | service 服务
 unit = "元"
 departments = ["%s：负责部门】"]
 per_person = "amount"
 persons = "%s：人数问题的id】"
+# fund = "原文写明的资金来源"
+# valid_until = 2025-12-31     # 期限只管这一句话时（写法2）
+# valid_cite = "原文写明这个日期的原话，与金额的原话在同一句中"
+# claim = "apply"              # apply：争取、申报（最多“可申报”）；open：原文只说“符合条件的”（最多“可能符合”）
+# claim_note = "为什么"
+# notes = [ { text = "说明", cite = "原话" } ]
 
 [[benefits.criteria]]
 label = "%s：条件，用通俗的话】"
 expr = "%s：条件表达式，如 firm_insured】"
 cite = "%s：原文写明这个条件的原话】"
+# open = true                  # 原文的名单以“等”结尾时
 
 [[examples]]
 name = "示例：%s】"

@@ -59,7 +59,7 @@ func TestStaffFlow(t *testing.T) {
 	skel, _ := os.ReadFile(p)
 	fill := map[string]string{
 		"label": `"第三条"`, "title": `"集中受理吸纳就业补贴申请"`, "summary": `"2025年3月集中受理一次性吸纳就业补贴申请。"`,
-		"category": `"jobs"`, "lead": `["市就业局"]`, "duty": `"市就业局负责受理"`, "audiences": `["firms"]`,
+		"category": `"jobs"`, "partners": `[]`, "audiences": `["firms"]`, // paragraph p4 names no department
 		"valid_note": `"文件未规定截止日期"`, "paragraph": `"p4"`,
 	}
 	var lines []string
@@ -71,8 +71,8 @@ func TestStaffFlow(t *testing.T) {
 		k, _, isKey := strings.Cut(l, " = ")
 		k = strings.TrimSpace(k)
 		switch {
-		case k == "valid_until":
-			continue // the document names no end date
+		case k == "duty":
+			continue // the paragraph says nothing about responsibility
 		case isKey && fill[k] != "":
 			lines = append(lines, k+" = "+fill[k])
 		case isKey:
@@ -84,6 +84,10 @@ func TestStaffFlow(t *testing.T) {
 	os.WriteFile(p, []byte(strings.Join(lines, "\n")), 0o644)
 	if !strings.Contains(string(skel), "示例（仅为说明）") {
 		t.Error("the skeleton has no worked example marked 示例")
+	}
+	// Dates live in the rules file only; 牵头 only where the document says it.
+	if regexp.MustCompile(`(?m)^valid_until`).Match(skel) || !strings.Contains(string(skel), "lead = []\n") {
+		t.Errorf("the measure skeleton writes the old conventions:\n%s", skel)
 	}
 	// 4. check passes
 	if c := cli("check", "--content", content, "--date", "2025-03-15"); c != 0 {
@@ -196,5 +200,61 @@ func TestNewDocument(t *testing.T) {
 	errb.Reset()
 	if c := run([]string{"check", "--content", content, "--date", "2026-01-10"}, nil, &out, &errb); c != 0 {
 		t.Fatalf("filled document fails check: %s", errb.String())
+	}
+}
+
+// TestNewMeasureRules: the rules skeleton (new measure --rules) fails check
+// until filled, then passes; it states no end date of its own.
+func TestNewMeasureRules(t *testing.T) {
+	content := filepath.Join(t.TempDir(), "content")
+	copyDir(t, "build/testdata/docs/content", content)
+	var out, errb bytes.Buffer
+	if c := run([]string{"new", "measure", "--content", content, "--document", "shi-2025-2", "--id", "x5", "--rules"}, nil, &out, &errb); c != 0 {
+		t.Fatalf("new measure --rules: %d %s", c, errb.String())
+	}
+	if c := run([]string{"check", "--content", content, "--date", "2025-06-01"}, nil, &out, &errb); c != 1 || !strings.Contains(errb.String(), "rules/x5.toml:") {
+		t.Fatalf("unfilled rules skeleton passed check or was not named: %s", errb.String())
+	}
+	fill := func(name string, vals map[string]string, drop map[string]bool, repl ...string) {
+		p := filepath.Join(content, name)
+		b, _ := os.ReadFile(p)
+		s := strings.NewReplacer(repl...).Replace(string(b))
+		var lines []string
+		for _, l := range strings.Split(s, "\n") {
+			k, _, isKey := strings.Cut(l, " = ")
+			k = strings.TrimSpace(k)
+			switch {
+			case !strings.Contains(l, "【请填写"):
+				lines = append(lines, l)
+			case drop[k]:
+			case isKey && vals[k] != "":
+				lines = append(lines, k+" = "+vals[k])
+			case isKey:
+				t.Fatalf("%s: no value for skeleton key %q", name, k)
+			default:
+				lines = append(lines, "一次性吸纳就业补贴标准调整为每人1500元。")
+			}
+		}
+		os.WriteFile(p, []byte(strings.Join(lines, "\n")), 0o644)
+	}
+	fill("measures/x5.md", map[string]string{"label": `"第二条"`, "title": `"调整吸纳就业补贴标准"`,
+		"summary": `"一次性吸纳就业补贴标准调整为每人1500元。"`, "category": `"jobs"`, "partners": `[]`,
+		"audiences": `["firms"]`, "paragraph": `"p3"`}, map[string]bool{"duty": true, "valid_note": true})
+	fill("rules/x5.toml", map[string]string{"label": `"一次性吸纳就业补贴标准"`, "name": `"一次性吸纳就业补贴"`,
+		"audience": `["firms"]`, "departments": `["市就业局"]`, "persons": `"hires"`, "expr": `"insured && hires > 0"`,
+		"answers": `{ insured = true, hires = 1 }`},
+		nil,
+		`from = 2025-01-01, value = "1000", cite = "【请填写：原文写明这个金额的原话】"`, `from = 2025-03-01, value = "1500", cite = "一次性吸纳就业补贴标准调整为每人1500元"`,
+		`label = "【请填写：条件，用通俗的话】"`, `label = "吸纳就业"`,
+		`cite = "【请填写：原文写明这个条件的原话】"`, `cite = "一次性吸纳就业补贴"`,
+		`name = "示例：【请填写】"`, `name = "示例：吸纳1人"`,
+		`amount = "1000"`, `amount = "1500"`)
+	rules, _ := os.ReadFile(filepath.Join(content, "rules", "x5.toml"))
+	if regexp.MustCompile(`(?m)^(valid_until|until) =`).Match(rules) || !strings.Contains(string(rules), "[validity]") || !strings.Contains(string(rules), "[[parts]]") {
+		t.Errorf("the rules skeleton should show [validity] and [[parts]] as commented examples and state no date:\n%s", rules)
+	}
+	errb.Reset()
+	if c := run([]string{"check", "--content", content, "--date", "2025-06-01"}, nil, &out, &errb); c != 0 {
+		t.Fatalf("filled rules skeleton fails check: %s\n%s", errb.String(), rules)
 	}
 }

@@ -46,6 +46,10 @@ type Sources struct {
 	// and the paragraph's text. When set it replaces Anchor.
 	Locate   func(doc, cite string) (anchor, paragraph string, ok bool)
 	Warnings *diag.List // where warnings go (cite_hash); nil: none
+	// LaterExamples: the caller runs RunExamples itself, after it has
+	// applied what later documents say (a continuation moves an end date);
+	// Compile does not run them.
+	LaterExamples bool
 }
 
 // loc remembers where a formula or example came from.
@@ -90,7 +94,8 @@ type validity struct {
 }
 
 // Compile reads and checks the calculator content. It returns the program
-// only when there is no error. The examples are run too (see RunExamples).
+// only when there is no error. The examples are run too (see RunExamples)
+// unless src.LaterExamples.
 func Compile(src Sources) (*calculator.Program, diag.List) {
 	c := &compiler{
 		src: src, p: &calculator.Program{Basis: src.Basis, BasisName: src.BasisName}, cites: newCiteIndex(src.Source),
@@ -126,7 +131,7 @@ func Compile(src Sources) (*calculator.Program, diag.List) {
 		c.rules(rf.root, rf.measure)
 	}
 	c.checkProgram()
-	if len(c.errs) == 0 {
+	if len(c.errs) == 0 && !src.LaterExamples {
 		c.errs.Merge(RunExamples(c.p, src.Rules))
 	}
 	if len(c.errs) > 0 {

@@ -4,7 +4,7 @@
 // the TOML decoder, which the wasm must not carry.
 //
 //	Compile(src Sources) (*calculator.Program, diag.List)
-//	RunExamples(p *calculator.Program, rules []File) diag.List
+//	RunExamples(p *calculator.Program, rules []File) diag.List  // also run by Compile unless Sources.LaterExamples
 //
 // TOML is strict: an unknown key, a missing required key or a value of the
 // wrong type is an error at that key. Numbers may be written as strings

@@ -118,13 +118,23 @@ func generate(opt Options) (*Result, error) {
 	// from them ({{param id}}), and the build checks the prose against them.
 	docs, mainDoc := model.Documents(c) // their errors are reported by the model stage
 	var warns diag.List
-	prog, perrs := rules(c, docs, mainDoc, &warns)
+	prog, ruleFiles, perrs := rules(c, docs, mainDoc, &warns)
 	var mopt model.Options
 	if prog != nil {
 		mopt.Expand = newFacts(prog, calculator.MakeDate(day.Year(), int(day.Month()), day.Day())).expand
+		mopt.Validity = validity(prog)
 	}
 	m, errs := model.BuildWith(c, md, day, mopt)
 	s := m.Site
+	if prog != nil && len(errs) == 0 {
+		// The calculator follows the later documents too; then every
+		// worked example is run against what the site will publish.
+		if rerrs := followRelations(s, prog); len(rerrs) > 0 {
+			perrs.Merge(rerrs)
+		} else {
+			perrs.Merge(compile.RunExamples(prog, ruleFiles))
+		}
+	}
 	warns.Merge(warnings(c, s, day))
 	addHistory(c, s)
 	errs.Merge(perrs)
@@ -194,15 +204,16 @@ func Build(opt Options) (*Result, error) {
 	return r, nil
 }
 
-// rules compiles the calculator's questions and rules and runs every example.
-func rules(c *load.Content, docs []*site.Document, doc *site.Document, warns *diag.List) (*calculator.Program, diag.List) {
+// rules compiles the calculator's questions and rules; Generate runs every
+// example (the rules files returned) once the documents' relations are known.
+func rules(c *load.Content, docs []*site.Document, doc *site.Document, warns *diag.List) (*calculator.Program, []compile.File, diag.List) {
 	if c.Questions == nil && len(c.Rules) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	var errs diag.List
 	if c.Questions == nil {
 		errs.Add(diag.Pos{File: filepath.ToSlash(filepath.Join(c.Dir, "calculator/questions.toml"))}, "file is missing: rules need declared questions")
-		return nil, errs
+		return nil, nil, errs
 	}
 	d := c.Document.Date
 	src := compile.Sources{
@@ -251,44 +262,103 @@ func rules(c *load.Content, docs []*site.Document, doc *site.Document, warns *di
 	for _, d := range c.Departments.Departments {
 		src.Departments = append(src.Departments, d.Name)
 	}
+	src.LaterExamples = true // run by Generate once the relations are applied
 	prog, errs := compile.Compile(src)
 	if len(errs) > 0 {
-		return nil, errs
+		return nil, nil, errs
 	}
-	if errs := compile.RunExamples(prog, src.Rules); len(errs) > 0 {
-		return nil, errs
+	return prog, src.Rules, nil
+}
+
+// validity returns the model's hook that sets a measure's end dates from
+// the compiled rules, as its own document states them: the whole measure
+// ([validity]), or the parts whose sentence states a date (a benefit's
+// valid_until, a [[parts]] entry).
+func validity(prog *calculator.Program) func(m *site.Measure) {
+	return func(m *site.Measure) {
+		for _, b := range prog.Benefits {
+			if b.Measure != m.ID {
+				continue
+			}
+			switch b.ValidScope {
+			case calculator.ScopeMeasure:
+				m.ValidUntil, m.ValidCite, m.ValidAnchor = timeOf(b.ValidUntil), b.ValidCite, b.ValidAnchor
+			case calculator.ScopeSentence:
+				m.Parts = append(m.Parts, site.ValidPart{Name: b.Name, Until: timeOf(b.ValidUntil), Cite: b.ValidCite, Anchor: b.ValidAnchor})
+			}
+		}
+		for _, x := range prog.Parts {
+			if x.Measure == m.ID {
+				m.Parts = append(m.Parts, site.ValidPart{Name: x.Name, Until: timeOf(x.ValidUntil), Cite: x.ValidCite, Anchor: x.ValidAnchor})
+			}
+		}
 	}
-	return prog, nil
+}
+
+func timeOf(d calculator.Date) time.Time {
+	t, _ := time.Parse("2006-01-02", d.String())
+	return t
+}
+
+func dateOf(t time.Time) calculator.Date {
+	if t.IsZero() {
+		return 0
+	}
+	return calculator.MakeDate(t.Year(), int(t.Month()), t.Day())
+}
+
+// followRelations makes the calculator agree with the measure pages: a
+// benefit's end date, as its measure's document states it (a whole-measure
+// [validity] or its own sentence), is moved by a later continuation, and a
+// replacement ends every benefit of the measure the day before it takes
+// effect. The benefit then cites the later document's words. The date is
+// written once, in the relation (document.md), not again in the rules.
+func followRelations(s *site.Site, prog *calculator.Program) diag.List {
+	var errs diag.List
+	changed := false
+	byID := map[string]*site.Measure{}
+	for _, m := range s.Measures {
+		byID[m.ID] = m
+	}
+	for _, b := range prog.Benefits {
+		m := byID[b.Measure]
+		if m == nil || len(m.Relations) == 0 {
+			continue
+		}
+		end, by := m.Moved(timeOf(b.ValidUntil))
+		if by == nil {
+			continue
+		}
+		b.ValidUntil, b.ValidCite, b.ValidAnchor = dateOf(end), by.Cite, strings.TrimPrefix(by.CiteURL(), "/")
+		switch {
+		case end.IsZero():
+			b.ValidScope, b.ValidCite, b.ValidAnchor = "", "", ""
+		case b.ValidScope == "":
+			b.ValidScope = calculator.ScopeMeasure // a replacement ends the whole measure
+		}
+		changed = true
+		if b.ValidFrom != 0 && b.ValidUntil != 0 && b.ValidFrom > b.ValidUntil {
+			errs.Add(diag.Pos{File: m.File, Line: 1, Col: 1}, "benefit %s: %s ends it on %s, before its valid_from %s", b.ID, by.From.Number, b.ValidUntil, b.ValidFrom)
+		}
+	}
+	if changed && len(errs) == 0 {
+		for _, pr := range prog.Check() { // prepares the moved dates for evaluation
+			errs.Add(diag.Pos{File: "rules"}, "%s", pr.Msg)
+		}
+	}
+	return errs
 }
 
 // attachRules links the compiled rules into the site: each measure's
-// benefits and its validity (the whole measure, or the parts whose
-// sentence states a date), and the calculator page.
+// benefits, and the calculator page.
 func attachRules(c *load.Content, s *site.Site, prog *calculator.Program) {
 	byID := map[string]*site.Measure{}
 	for _, m := range s.Measures {
 		byID[m.ID] = m
 	}
-	day := func(d calculator.Date) time.Time {
-		t, _ := time.Parse("2006-01-02", d.String())
-		return t
-	}
 	for _, b := range prog.Benefits {
-		m := byID[b.Measure]
-		if m == nil {
-			continue
-		}
-		m.Benefits = append(m.Benefits, b.ID)
-		switch b.ValidScope {
-		case calculator.ScopeMeasure:
-			m.ValidUntil, m.ValidCite, m.ValidAnchor = day(b.ValidUntil), b.ValidCite, b.ValidAnchor
-		case calculator.ScopeSentence:
-			m.Parts = append(m.Parts, site.ValidPart{Name: b.Name, Until: day(b.ValidUntil), Cite: b.ValidCite, Anchor: b.ValidAnchor})
-		}
-	}
-	for _, x := range prog.Parts {
-		if m := byID[x.Measure]; m != nil {
-			m.Parts = append(m.Parts, site.ValidPart{Name: x.Name, Until: day(x.ValidUntil), Cite: x.ValidCite, Anchor: x.ValidAnchor})
+		if m := byID[b.Measure]; m != nil {
+			m.Benefits = append(m.Benefits, b.ID)
 		}
 	}
 	paramViews(s, prog)
@@ -561,8 +631,9 @@ func measuresJSON(s *site.Site) []byte {
 		if !m.ValidUntil.IsZero() {
 			x.ValidUntil = m.ValidUntil.Format("2006-01-02")
 		}
-		for _, p := range m.Parts {
-			x.Parts = append(x.Parts, part{Name: p.Name, ValidUntil: p.Until.Format("2006-01-02"), Cite: p.Cite, Expired: s.BuildDate.After(p.Until)})
+		for i, p := range m.Parts {
+			end := m.CurrentParts()[i].Until // as moved by later documents
+			x.Parts = append(x.Parts, part{Name: p.Name, ValidUntil: p.Until.Format("2006-01-02"), Cite: p.Cite, Expired: !end.IsZero() && s.BuildDate.After(end)})
 		}
 		switch {
 		case m.Expired(s.BuildDate):

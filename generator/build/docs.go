@@ -182,6 +182,13 @@ func warnings(c *load.Content, s *site.Site, day time.Time) diag.List {
 		if end := m.EndDate(); !end.IsZero() && !end.Before(day) && !end.After(soon) {
 			w.Add(pos, "measure %s ends on %s, within 60 days of %s: check whether a new document continues it", m.ID, end.Format("2006-01-02"), day.Format("2006-01-02"))
 		}
+		if !m.Expired(day) {
+			for _, p := range m.CurrentParts() { // a date that closes one sentence
+				if !p.Until.IsZero() && !p.Until.Before(day) && !p.Until.After(soon) {
+					w.Add(pos, "measure %s: %s ends on %s, within 60 days of %s: check whether a new document continues it", m.ID, p.Name, p.Until.Format("2006-01-02"), day.Format("2006-01-02"))
+				}
+			}
+		}
 		if len(m.Lead) == 0 && len(m.Partners) == 0 && m.Duty == "" { // the duty line names who is responsible
 			w.Add(pos, "measure %s names no department: readers cannot tell whom to ask (add lead or partners as the document names them)", m.ID)
 		}

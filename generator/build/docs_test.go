@@ -89,6 +89,14 @@ func TestAmendmentByDate(t *testing.T) {
 	if out := calculator.Evaluate(after.Program, in("2026-01-01")); bytes.Contains(out, []byte(`"status":"eligible"`)) {
 		t.Errorf("calculator on 2026-01-01 still eligible: %s", out)
 	}
+	// The end date stated once in x1.toml's [validity] (2024-12-31) is moved
+	// by the continuation alone, and the calculator cites the later words.
+	out := calculator.Evaluate(after.Program, in("2026-01-01"))
+	for _, want := range []string{`"status":"expired"`, "延续实施至2025年12月31日", `documents/shi-2025-2/#p2`} {
+		if !bytes.Contains(out, []byte(want)) {
+			t.Errorf("calculator on 2026-01-01 lacks %s: %s", want, out)
+		}
+	}
 }
 
 // TestRelationsShown: continue, amend and replace appear on the measure pages,
@@ -102,6 +110,8 @@ func TestRelationsShown(t *testing.T) {
 	x2 := page(t, r, "measures/x2/index.html")
 	mustContain(t, "x2", x2, "已废止：", "示政办发〔2025〕9号</a>废止（自2025年7月1日起）",
 		"“示政办发〔2024〕1号第二条培训补贴自2025年7月1日起废止”")
+	// x3: only one sentence has an end date ([[parts]] in x3.toml).
+	mustContain(t, "x3", page(t, r, "measures/x3/index.html"), "部分内容已到期", "春风行动专场招聘：至2025年2月28日（已到期）；其他内容文件未写明截止日期")
 	lib := page(t, r, "documents/index.html")
 	mustContain(t, "library", lib, `<tbody data-year="2025">`, `<tbody data-year="2024">`,
 		`<tr data-status="部分有效"><td>示政办发〔2024〕1号</td>`, `<tr data-status="现行有效"><td>示政办发〔2025〕2号</td>`)
@@ -124,11 +134,13 @@ func TestCalendar(t *testing.T) {
 	r := genDocs(t, docsFixture, "2025-02-15")
 	cal := page(t, r, "calendar/index.html")
 	mustContain(t, "calendar", cal, `datetime="2024-12-31"`, `datetime="2025-03-01"`, `datetime="2025-03-31"`,
-		`datetime="2025-07-01"`, `datetime="2025-12-31"`, "一次性吸纳就业补贴集中受理")
+		`datetime="2025-07-01"`, `datetime="2025-12-31"`, "一次性吸纳就业补贴集中受理",
+		// a date that closes one sentence (x3's [[parts]]) is listed too
+		`datetime="2025-02-28"`, "第三条“就业服务”中的“春风行动专场招聘”")
 	ics := page(t, r, "calendar.ics")
 	mustContain(t, "ics", ics, "BEGIN:VCALENDAR\r\n", "VERSION:2.0\r\n", "DTSTART;VALUE=DATE:20250301\r\n",
 		"DTEND;VALUE=DATE:20250401\r\n", "DTSTART;VALUE=DATE:20251231\r\n", "DTSTART;VALUE=DATE:20250701\r\n",
-		"DTSTART;VALUE=DATE:20241231\r\n", "END:VCALENDAR\r\n")
+		"DTSTART;VALUE=DATE:20241231\r\n", "DTSTART;VALUE=DATE:20250228\r\n", "END:VCALENDAR\r\n")
 	uids := map[string]bool{}
 	for _, l := range strings.Split(strings.TrimSuffix(ics, "\r\n"), "\r\n") {
 		if len(l) > 75 {
@@ -183,6 +195,10 @@ func TestWarnings(t *testing.T) {
 	w := r.Warnings.Error()
 	mustContain(t, "warnings", w, "base_url", "measure x1 ends on 2025-12-31, within 60 days",
 		"departments.toml:10:", "more than a year ago")
+	// A part's own date is warned about too, and the measure is not.
+	early := genDocs(t, docsFixture, "2025-01-15").Warnings.Error()
+	mustContain(t, "warnings", early, "measure x3: 春风行动专场招聘 ends on 2025-02-28, within 60 days")
+	mustNotContain(t, "warnings", early, "measure x3 ends")
 	dir := t.TempDir()
 	copyTree(t, docsFixture, dir)
 	p := filepath.Join(dir, "rules", "x1.toml")

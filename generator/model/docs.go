@@ -180,9 +180,9 @@ func cnDate(t time.Time) string {
 	return strconv.Itoa(t.Year()) + "年" + strconv.Itoa(int(t.Month())) + "月" + strconv.Itoa(t.Day()) + "日"
 }
 
-// calendar lists the dates the documents state: measures' end dates
-// (grouped by document and day), relations' dates, and each document's
-// [[dates]].
+// calendar lists the dates the documents state: measures' end dates and
+// their parts' end dates (grouped by document and day), relations' dates,
+// and each document's [[dates]].
 func calendar(s *site.Site) {
 	host := "policyguide"
 	if u, err := url.Parse(s.BaseURL); err == nil && u.Host != "" {
@@ -196,30 +196,45 @@ func calendar(s *site.Site) {
 	}
 	for _, d := range s.Documents {
 		ends := map[time.Time][]*site.Measure{}
+		partEnds := map[time.Time][]string{} // "第1条“…”中的…" for a part's own date
 		var days []time.Time
+		addDay := func(t time.Time) {
+			if _, ok := ends[t]; !ok {
+				if _, ok := partEnds[t]; !ok {
+					days = append(days, t)
+				}
+			}
+		}
 		for _, m := range d.Measures {
-			if m.ValidUntil.IsZero() {
-				continue
+			if !m.ValidUntil.IsZero() {
+				addDay(m.ValidUntil)
+				ends[m.ValidUntil] = append(ends[m.ValidUntil], m)
 			}
-			if _, ok := ends[m.ValidUntil]; !ok {
-				days = append(days, m.ValidUntil)
+			for _, p := range m.Parts {
+				addDay(p.Until)
+				partEnds[p.Until] = append(partEnds[p.Until], m.Label+"“"+m.Title+"”中的“"+p.Name+"”")
 			}
-			ends[m.ValidUntil] = append(ends[m.ValidUntil], m)
 		}
 		sort.Slice(days, func(i, j int) bool { return days[i].Before(days[j]) })
 		for _, day := range days {
-			ms := ends[day]
-			var labels []string
-			for _, m := range ms {
-				labels = append(labels, m.Label)
+			if ms := ends[day]; len(ms) > 0 {
+				var labels []string
+				for _, m := range ms {
+					labels = append(labels, m.Label)
+				}
+				u := d.URL()
+				if len(ms) == 1 {
+					u = ms[0].URL()
+				}
+				add(&site.Event{Date: day, Doc: d, URL: u,
+					Title: d.Number + " " + strings.Join(labels, "、") + "实施期限截止",
+					Note:  "文件写明的实施期限截至" + cnDate(day) + "：" + titles(ms)})
 			}
-			u := d.URL()
-			if len(ms) == 1 {
-				u = ms[0].URL()
+			if ps := partEnds[day]; len(ps) > 0 {
+				add(&site.Event{Date: day, Doc: d, URL: d.URL(),
+					Title: d.Number + " " + strings.Join(ps, "、") + "期限截止",
+					Note:  "文件写明的期限截至" + cnDate(day) + "，只涉及：" + strings.Join(ps, "、")})
 			}
-			add(&site.Event{Date: day, Doc: d, URL: u,
-				Title: d.Number + " " + strings.Join(labels, "、") + "实施期限截止",
-				Note:  "文件写明的实施期限截至" + cnDate(day) + "：" + titles(ms)})
 		}
 		for _, r := range d.Relations {
 			what := r.To.Number

@@ -42,6 +42,10 @@ type Options struct {
 	// reports problems, such as prose contradicting a parameter. at is the
 	// position of src's first byte. nil = no expansion.
 	Expand func(measure string, at diag.Pos, src []byte) ([]byte, diag.List)
+	// Validity sets a measure's ValidUntil and Parts (the dates its rules
+	// state) before the documents' status and the calendar are derived
+	// from them. nil = no dates.
+	Validity func(m *site.Measure)
 }
 
 // Documents returns every document split into anchored paragraphs and the
@@ -180,6 +184,9 @@ func BuildWith(c *load.Content, md *markdown.Markdown, day time.Time, opt Option
 			checkLead(&errs, at, p, known(deps, mf.Lead), known(deps, mf.Partners))
 		} else if mf.Paragraph != "" {
 			errs.Add(at("paragraph"), "paragraph %q is not in the source document (anchors are p1…p%d)", mf.Paragraph, len(doc.Paragraphs))
+		}
+		if opt.Validity != nil {
+			opt.Validity(m)
 		}
 		s.Measures = append(s.Measures, m)
 	}

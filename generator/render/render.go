@@ -351,15 +351,15 @@ func deptDesc(d *site.Department) string {
 // status sorts the measures by their validity on the build date.
 func status(s *site.Site, p *Page) {
 	for _, m := range s.Measures {
-		switch {
-		case m.ValidUntil.IsZero() && len(m.Parts) > 0:
-			p.Partly = append(p.Partly, m)
-		case m.ValidUntil.IsZero():
-			p.Open = append(p.Open, m)
+		switch { // EndDate: the measure's own date as later documents moved it
 		case m.Expired(s.BuildDate):
 			p.Expired = append(p.Expired, m)
-		default:
+		case !m.EndDate().IsZero():
 			p.Running = append(p.Running, m)
+		case len(m.Parts) > 0:
+			p.Partly = append(p.Partly, m)
+		default:
+			p.Open = append(p.Open, m)
 		}
 	}
 }

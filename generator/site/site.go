@@ -114,19 +114,39 @@ type Measure struct {
 // end date, moved by a later continuation, or the start of a replacement.
 // Zero: no end date is stated.
 func (m *Measure) EndDate() time.Time {
-	end := m.ValidUntil
+	end, _ := m.Moved(m.ValidUntil)
+	return end
+}
+
+// Moved applies the later documents' relations to an end date that the
+// measure's own document states (zero: none stated): a continuation sets
+// its new end date (zero when it names none), a replacement ends the
+// measure the day before it takes effect. by is the relation that set the
+// result (nil: end as given).
+func (m *Measure) Moved(end time.Time) (_ time.Time, by *Relation) {
 	for _, r := range m.Relations {
 		switch r.Type {
 		case "continues":
-			end = r.Until // zero when the continuation names no end
+			end, by = r.Until, r // zero when the continuation names no end
 		case "replaces":
 			if last := r.Start.AddDate(0, 0, -1); !r.Start.IsZero() && (end.IsZero() || last.Before(end)) {
-				return last
+				return last, r
 			}
-			return end
+			return end, by
 		}
 	}
-	return end
+	return end, by
+}
+
+// CurrentParts are the parts with their end dates as moved by later
+// documents (see Moved); Parts keep the dates the measure's document states.
+func (m *Measure) CurrentParts() []ValidPart {
+	out := make([]ValidPart, 0, len(m.Parts))
+	for _, p := range m.Parts {
+		p.Until, _ = m.Moved(p.Until)
+		out = append(out, p)
+	}
+	return out
 }
 
 // Replaced is the relation that ended the measure on or before day, if any.
@@ -157,11 +177,12 @@ func (m *Measure) Expired(day time.Time) bool {
 	return !end.IsZero() && day.After(end)
 }
 
-// ExpiredParts are the parts whose end date is before day.
+// ExpiredParts are the parts whose end date (as moved by later documents)
+// is before day.
 func (m *Measure) ExpiredParts(day time.Time) []ValidPart {
 	var out []ValidPart
-	for _, p := range m.Parts {
-		if day.After(p.Until) {
+	for _, p := range m.CurrentParts() {
+		if !p.Until.IsZero() && day.After(p.Until) {
 			out = append(out, p)
 		}
 	}
