@@ -113,12 +113,28 @@ type env struct {
 	ans     []val
 	errs    []string // problems met while evaluating the current benefit
 	noParam []int    // params without a value on day
+	quiet   bool     // Options.NoExplain: skip the calculation texts
+}
+
+// Options change how much Eval explains. The zero value explains everything.
+type Options struct {
+	// NoExplain leaves every BenefitResult.Calculation empty and skips
+	// building it (rendering formulas with the user's numbers is most of
+	// the cost of an evaluation). Statuses, status labels, amounts, amount
+	// texts, criteria, missing questions, exclusions and errors are the
+	// same as with explanations: the texts are only rendered, never
+	// evaluated into the result. For bulk matching (免申即享), where only
+	// the outcome of each benefit is kept.
+	NoExplain bool
 }
 
 func (en *env) fail(msg string) { en.errs = append(en.errs, msg) }
 
 // Eval evaluates every benefit (of the audience) for the input.
-func Eval(p *Program, in Input) Result {
+func Eval(p *Program, in Input) Result { return EvalWith(p, in, Options{}) }
+
+// EvalWith is Eval with options.
+func EvalWith(p *Program, in Input, opt Options) Result {
 	res := Result{Audience: in.Audience, Notice: p.Notice, safe: p.safe}
 	if res.Notice == "" {
 		res.Notice = DefaultNotice
@@ -130,7 +146,7 @@ func Eval(p *Program, in Input) Result {
 		res.Errors = append(res.Errors, InputError{Field: "rules", Message: "规则未通过检查，无法计算"})
 		return res
 	}
-	en := &env{p: p}
+	en := &env{p: p, quiet: opt.NoExplain}
 	if in.Date != "" {
 		en.day = ParseDate(in.Date)
 		if en.day == 0 {
