@@ -191,14 +191,25 @@ func EvalWith(p *Program, in Input, opt Options) Result {
 	}
 
 	// Pass 1: criteria, status and amount parts of each benefit.
-	all := make([]state, len(p.Benefits)) // one allocation; indexed like p.Benefits
-	states := make([]*state, 0, len(p.Benefits))
+	// Only the audience's benefits get a state (a state is large; most of
+	// an evaluation's allocation when every benefit had one).
+	n := 0
+	for _, b := range p.Benefits {
+		if in.Audience == "" || has(b.Audience, in.Audience) {
+			n++
+		}
+	}
+	pool := make([]state, n)               // one allocation
+	all := make([]*state, len(p.Benefits)) // indexed like p.Benefits; nil = not in the result
+	states := make([]*state, 0, n)
 	for i, b := range p.Benefits {
 		if in.Audience != "" && !has(b.Audience, in.Audience) {
 			continue
 		}
-		en.benefit(&all[i], b)
-		states = append(states, &all[i])
+		s := &pool[len(states)]
+		en.benefit(s, b)
+		all[i] = s
+		states = append(states, s)
 	}
 	// Pass 2: exclusions between benefits that are both in the result.
 	for _, x := range p.Exclusions {
@@ -312,10 +323,10 @@ func (en *env) benefit(s *state, b *Benefit) {
 }
 
 // exclusion applies one exclusion rule to the benefits in the result.
-func (en *env) exclusion(x *Exclusion, all []state) {
+func (en *env) exclusion(x *Exclusion, all []*state) {
 	var ss []*state
 	for _, id := range x.Benefits {
-		if s := &all[en.p.benIdx[id]]; s.b != nil {
+		if s := all[en.p.benIdx[id]]; s != nil {
 			ss = append(ss, s)
 		}
 	}
