@@ -212,3 +212,46 @@ func TestBOM(t *testing.T) {
 		t.Fatalf("output: %q", out.String()[:40])
 	}
 }
+
+// TestMoney: totals are exact, in cents and beyond int64.
+func TestMoney(t *testing.T) {
+	for s, want := range map[string]int64{"0": 0, "7": 700, "7.5": 750, "7.05": 705, "123456.78": 12345678} {
+		if got, ok := parseCents(s); !ok || got != want {
+			t.Errorf("parseCents(%q) = %d, %v", s, got, ok)
+		}
+	}
+	for _, s := range []string{"", ".", "1.234", "-1", "1e3", "1,000", "99999999999999999999"} {
+		if _, ok := parseCents(s); ok {
+			t.Errorf("parseCents(%q) accepted", s)
+		}
+	}
+	var m money
+	for range 3 {
+		m.add("92233720368547758.07") // max int64 cents
+	}
+	m.add("0.01")
+	m.add("1.234") // not cents: exact anyway
+	// 3 × 92233720368547758.07 + 0.01 + 1.234
+	if got := m.rat().FloatString(3); got != "276701161105643275.454" {
+		t.Errorf("sum %s", got)
+	}
+}
+
+// TestProgress: the progress line shows rows, rows/s and how much is read,
+// and ends with a newline; without a Progress writer nothing is written.
+func TestProgress(t *testing.T) {
+	p := program(t)
+	var reg bytes.Buffer
+	if err := writeRegister(&reg, 3000, 3, nil); err != nil {
+		t.Fatal(err)
+	}
+	var prog, out bytes.Buffer
+	if _, err := Run(Options{Program: p, Mapping: testMapping(t, p), Input: bytes.NewReader(reg.Bytes()), InputName: "r",
+		InFormat: CSV, Output: &out, OutFormat: CSV, Date: "2023-11-01", Progress: &prog, InputSize: int64(reg.Len())}); err != nil {
+		t.Fatal(err)
+	}
+	s := prog.String()
+	if !strings.HasPrefix(s, "\r") || !strings.Contains(s, "3,000行") || !strings.Contains(s, "行/秒") || !strings.Contains(s, "已读100%") || !strings.HasSuffix(s, "\n") {
+		t.Fatalf("progress %q", s)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"math"
 	"math/big"
 	"runtime"
 	"strconv"
@@ -107,6 +108,10 @@ func Run(opt Options) (*Summary, error) {
 		if contains(b.Audience, m.Audience) {
 			r.benefits = append(r.benefits, b)
 		}
+	}
+	r.names = map[string]string{}
+	for _, q := range p.Questions {
+		r.names[q.ID] = q.Name()
 	}
 	r.colOf = map[string]*Column{}
 	for i := range m.Columns {
@@ -254,6 +259,7 @@ type runner struct {
 	hash     string
 	benefits []*calculator.Benefit
 	colOf    map[string]*Column // question id → its column
+	names    map[string]string  // question id → short name ("上年度裁减人数")
 	offset   func() int64       // bytes of the register read so far
 	header   int                // CSV: number of fields
 }
@@ -566,9 +572,73 @@ func statusIndex(s string) int {
 
 type stat struct {
 	rows               int
-	value, min, max    big.Rat
+	value, min, max    money
 	withValue, withMax int // rows whose amount is known
 	noAmount           int // rows whose amount cannot be computed yet
+}
+
+// money sums amounts exactly: in cents while they fit in an int64 (the
+// engine rounds every amount to cents), in a big.Rat beyond.
+type money struct {
+	cents int64
+	big   *big.Rat
+}
+
+func (m *money) add(dec string) {
+	if c, ok := parseCents(dec); ok && c <= math.MaxInt64-m.cents {
+		m.cents += c
+		return
+	}
+	x, ok := new(big.Rat).SetString(dec)
+	if !ok {
+		return // not a decimal: the engine never writes one
+	}
+	if m.big == nil {
+		m.big = new(big.Rat)
+	}
+	m.big.Add(m.big, x)
+}
+
+// rat is the exact total.
+func (m *money) rat() *big.Rat {
+	r := new(big.Rat).SetFrac64(m.cents, 100)
+	if m.big != nil {
+		r.Add(r, m.big)
+	}
+	return r
+}
+
+// parseCents reads "123", "123.4" or "123.45" as cents.
+func parseCents(s string) (int64, bool) {
+	var n int64
+	frac := -1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '.' && frac < 0:
+			frac = 0
+		case c >= '0' && c <= '9' && frac < 2:
+			if n > (math.MaxInt64-9)/10 {
+				return 0, false
+			}
+			n = n*10 + int64(c-'0')
+			if frac >= 0 {
+				frac++
+			}
+		default:
+			return 0, false
+		}
+	}
+	if len(s) == 0 || frac == 0 {
+		return 0, false
+	}
+	for k := max(frac, 0); k < 2; k++ {
+		if n > math.MaxInt64/10 {
+			return 0, false
+		}
+		n *= 10
+	}
+	return n, true
 }
 
 func newTally(n int) *tally { return &tally{n: make([][nStatus]stat, n)} }
@@ -589,15 +659,15 @@ func (t *tally) add(r *runner, res calculator.Result) {
 		}
 		known := false
 		if a.Value != "" {
-			addDec(&s.value, a.Value)
+			s.value.add(a.Value)
 			s.withValue++
 			known = true
 		}
 		if a.Min != "" {
-			addDec(&s.min, a.Min)
+			s.min.add(a.Min)
 		}
 		if a.Max != "" {
-			addDec(&s.max, a.Max)
+			s.max.add(a.Max)
 			s.withMax++
 			known = true
 		}
@@ -605,16 +675,6 @@ func (t *tally) add(r *runner, res calculator.Result) {
 			s.noAmount++
 		}
 	}
-}
-
-var ratPool = sync.Pool{New: func() any { return new(big.Rat) }}
-
-func addDec(sum *big.Rat, dec string) {
-	x := ratPool.Get().(*big.Rat)
-	if _, ok := x.SetString(dec); ok {
-		sum.Add(sum, x)
-	}
-	ratPool.Put(x)
 }
 
 // benefitIndex finds a result's benefit among r.benefits (results come in

@@ -173,7 +173,7 @@ func (r *runner) format(dst []byte, rec *record, res calculator.Result, errs []R
 		dst = append(dst, ',')
 		dst = csvField(dst, amountText(br), false)
 		dst = append(dst, ',')
-		buf.b = detail(buf.b[:0], br)
+		buf.b = r.detail(buf.b[:0], br)
 		dst = csvField(dst, string(buf.b), false)
 		if r.opt.Explain {
 			dst = append(dst, ',')
@@ -214,7 +214,7 @@ func metMark(m *bool) string {
 // detail explains a status in a sentence: the deciding questions of a
 // 可能符合 (or of an amount not yet known), the unmet conditions of a
 // 不符合, the validity of 已到期 and 未生效.
-func detail(b []byte, br *calculator.BenefitResult) []byte {
+func (r *runner) detail(b []byte, br *calculator.BenefitResult) []byte {
 	sep := func() {
 		if len(b) > 0 {
 			b = append(b, "；"...)
@@ -250,7 +250,7 @@ func detail(b []byte, br *calculator.BenefitResult) []byte {
 		} else {
 			b = append(b, "、"...)
 		}
-		b = append(b, q.Label...)
+		b = append(b, r.names[q.ID]...)
 	}
 	return b
 }
@@ -349,8 +349,8 @@ func (r *runner) formatJSON(dst []byte, rec *record, res calculator.Result, errs
 				}
 				dst = append(dst, `{"question":`...)
 				dst = jstr(dst, q.ID)
-				dst = append(dst, `,"label":`...)
-				dst = jstr(dst, q.Label)
+				dst = append(dst, `,"name":`...)
+				dst = jstr(dst, r.names[q.ID])
 				dst = append(dst, '}')
 			}
 		}

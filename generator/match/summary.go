@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // Summary is what a run found: rows, errors, and per benefit and status the
@@ -81,9 +82,9 @@ func (s *Summary) merge(t *tally) {
 				st.WithAmount += x.withMax
 			}
 			st.AmountUnknown += x.noAmount
-			st.Total = addText(st.Total, &x.value, x.withValue > 0)
-			st.TotalMin = addText(st.TotalMin, &x.min, x.withMax > 0 && s.Benefits[k].Form == "range")
-			st.TotalMax = addText(st.TotalMax, &x.max, x.withMax > 0)
+			st.Total = addText(st.Total, x.value.rat(), x.withValue > 0)
+			st.TotalMin = addText(st.TotalMin, x.min.rat(), x.withMax > 0 && s.Benefits[k].Form == "range")
+			st.TotalMax = addText(st.TotalMax, x.max.rat(), x.withMax > 0)
 		}
 	}
 }
@@ -137,7 +138,7 @@ func (s *Summary) WriteText(w io.Writer) {
 			if st.Rows == 0 {
 				continue
 			}
-			fmt.Fprintf(w, "  %-6s %8d行", st.Label, st.Rows)
+			fmt.Fprintf(w, "  %s%s %8d行", st.Label, strings.Repeat("　", 4-utf8.RuneCountInString(st.Label)), st.Rows)
 			if st.Status != "ineligible" {
 				switch {
 				case st.Total != "":
