@@ -126,6 +126,32 @@ type Options struct {
 	// evaluated into the result. For bulk matching (免申即享), where only
 	// the outcome of each benefit is kept.
 	NoExplain bool
+	// Scratch, when set, lends its memory to the evaluation's working
+	// state (not to the Result, which never points into it), so that one
+	// goroutine evaluating many inputs allocates less. A Scratch must not
+	// be used by two evaluations at the same time.
+	Scratch *Scratch
+}
+
+// Scratch is reusable working memory for EvalWith (see Options.Scratch).
+// The zero value is ready to use.
+type Scratch struct {
+	ans    []val
+	qerr   []string
+	pool   []state
+	all    []*state
+	states []*state
+	asked  []bool
+}
+
+// grow returns s[:n], zeroed, reusing s's memory when it is large enough.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 func (en *env) fail(msg string) { en.errs = append(en.errs, msg) }
@@ -167,11 +193,17 @@ func EvalWith(p *Program, in Input, opt Options) Result {
 	}
 
 	// Answers: every question starts unknown, depending on itself.
-	en.ans = make([]val, len(p.Questions))
-	for i := range en.ans {
-		en.ans[i] = unknown([]int{i})
+	sc := opt.Scratch
+	if sc == nil {
+		sc = &Scratch{}
 	}
-	qerr := make([]string, len(p.Questions))
+	sc.ans = grow(sc.ans, len(p.Questions))
+	en.ans = sc.ans
+	for i := range en.ans {
+		en.ans[i] = val{deps: p.self[i]}
+	}
+	sc.qerr = grow(sc.qerr, len(p.Questions))
+	qerr := sc.qerr
 	var unknownIDs []string
 	for _, m := range in.Answers {
 		qi, ok := p.qIdx[m.Key]
@@ -199,9 +231,12 @@ func EvalWith(p *Program, in Input, opt Options) Result {
 			n++
 		}
 	}
-	pool := make([]state, n)               // one allocation
-	all := make([]*state, len(p.Benefits)) // indexed like p.Benefits; nil = not in the result
-	states := make([]*state, 0, n)
+	sc.pool = grow(sc.pool, n)
+	sc.all = grow(sc.all, len(p.Benefits))
+	sc.states = grow(sc.states, n)[:0]
+	pool := sc.pool
+	all := sc.all // indexed like p.Benefits; nil = not in the result
+	states := sc.states
 	for i, b := range p.Benefits {
 		if in.Audience != "" && !has(b.Audience, in.Audience) {
 			continue
@@ -216,7 +251,8 @@ func EvalWith(p *Program, in Input, opt Options) Result {
 		en.exclusion(x, all)
 	}
 	// Pass 3: amounts and texts.
-	asked := make([]bool, len(p.Questions))
+	sc.asked = grow(sc.asked, len(p.Questions))
+	asked := sc.asked
 	res.Results = make([]BenefitResult, 0, len(states))
 	for _, s := range states {
 		r := en.finish(s)

@@ -43,7 +43,8 @@ func randomAnswers(r *rand.Rand, p *calculator.Program) []calculator.Member {
 
 // TestNoExplainSameResults: without explanations, every result is the same
 // as with them (status, labels, amounts, criteria, missing, errors, ask),
-// except that the calculation text is empty.
+// except that the calculation text is empty; and reusing a Scratch changes
+// nothing either.
 func TestNoExplainSameResults(t *testing.T) {
 	p := fixture(t)
 	r := rand.New(rand.NewPCG(1, 2))
@@ -57,9 +58,22 @@ func TestNoExplainSameResults(t *testing.T) {
 		inputs = append(inputs, calculator.Input{Date: dates[r.IntN(len(dates))], Audience: auds[r.IntN(len(auds))], Answers: randomAnswers(r, p)})
 	}
 	explained, statuses := 0, map[string]int{}
+	var sc calculator.Scratch
+	var prev calculator.Result
+	var prevJSON []byte
 	for i, in := range inputs {
 		full := calculator.Eval(p, in)
-		quiet := calculator.EvalWith(p, in, calculator.Options{NoExplain: true})
+		// With reused working memory: the same result, and the previous
+		// result (made with the same Scratch) is left intact.
+		reused := calculator.EvalWith(p, in, calculator.Options{Scratch: &sc})
+		if a, b := full.JSON(), reused.JSON(); !bytes.Equal(a, b) {
+			t.Fatalf("input %d: results differ with a Scratch\nfresh:  %s\nreused: %s", i, a, b)
+		}
+		if prevJSON != nil && !bytes.Equal(prev.JSON(), prevJSON) {
+			t.Fatalf("input %d: the previous result changed when the Scratch was reused", i)
+		}
+		prev, prevJSON = reused, reused.JSON()
+		quiet := calculator.EvalWith(p, in, calculator.Options{NoExplain: true, Scratch: &sc})
 		for k := range full.Results {
 			if full.Results[k].Calculation != "" {
 				explained++

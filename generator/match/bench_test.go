@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"runtime/debug"
 	"sync"
 	"syscall"
 	"testing"
@@ -45,6 +46,9 @@ func testMapping(t testing.TB, p *calculator.Program) *Mapping {
 // BenchmarkMatch matches a generated register of 20,000 rows (valid,
 // boundary and bad rows, enterprise rules) and reports rows per minute.
 func BenchmarkMatch(b *testing.B) {
+	// The GC setting of the match command (generator/matchcmd.go).
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(64 << 20))
 	p := program(b)
 	var reg bytes.Buffer
 	const rows = 20000

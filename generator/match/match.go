@@ -444,10 +444,10 @@ func (e RowError) At(file string) string {
 
 // process converts, evaluates and formats a batch.
 func (r *runner) process(b *batch, t *tally, buf *rowBuf) {
-	out := make([]byte, 0, len(b.recs)*256)
+	out := make([]byte, 0, len(b.recs)*1024)
 	for i := range b.recs {
 		rec := &b.recs[i]
-		res, errs, ok := r.row(rec)
+		res, errs, ok := r.row(rec, &buf.sc)
 		if !ok {
 			b.skip++
 		}
@@ -461,11 +461,10 @@ func (r *runner) process(b *batch, t *tally, buf *rowBuf) {
 		out = r.format(out, rec, res, errs, ok, buf)
 	}
 	b.out = out
-	b.recs = b.recs[:len(b.recs):len(b.recs)]
 }
 
 // row evaluates one record.
-func (r *runner) row(rec *record) (calculator.Result, []RowError, bool) {
+func (r *runner) row(rec *record, sc *calculator.Scratch) (calculator.Result, []RowError, bool) {
 	if rec.err != "" {
 		return calculator.Result{}, []RowError{{Line: rec.line, Message: rec.err + "；本行未计算"}}, false
 	}
@@ -511,7 +510,7 @@ func (r *runner) row(rec *record) (calculator.Result, []RowError, bool) {
 		}
 	}
 	res := calculator.EvalWith(r.p, calculator.Input{Date: r.date, Audience: r.m.Audience, Answers: answers},
-		calculator.Options{NoExplain: !r.opt.Explain})
+		calculator.Options{NoExplain: !r.opt.Explain, Scratch: sc})
 	for _, e := range res.Errors {
 		re := RowError{Line: rec.line, Question: e.Question, Message: e.Message}
 		if c := r.colOf[e.Question]; c != nil {

@@ -8,7 +8,10 @@ import (
 )
 
 // rowBuf is a worker's scratch space.
-type rowBuf struct{ b []byte }
+type rowBuf struct {
+	b  []byte
+	sc calculator.Scratch // the engine's working memory, reused row after row
+}
 
 // amountCols lists the amount columns of a benefit in the CSV output.
 func amountCols(b *calculator.Benefit) []string {
@@ -91,12 +94,12 @@ func (r *runner) csvHeader(dst []byte) []byte {
 // csvField appends one field, quoted when needed. guard prefixes a text
 // that a spreadsheet would run as a formula (=, +, -, @ at the start) with
 // an apostrophe: register cells and error messages quote what others typed.
-func csvField(dst []byte, s string, guard bool) []byte {
-	if guard && s != "" {
+func csvField[T string | []byte](dst []byte, s T, guard bool) []byte {
+	if guard && len(s) > 0 {
 		switch s[0] {
 		case '=', '+', '-', '@', '\t', '\r':
-			if _, err := strconv.ParseFloat(s, 64); err != nil {
-				s = "'" + s
+			if _, err := strconv.ParseFloat(string(s), 64); err != nil {
+				return csvField(dst, "'"+string(s), false)
 			}
 		}
 	}
@@ -107,7 +110,7 @@ func csvField(dst []byte, s string, guard bool) []byte {
 			need = true
 		}
 	}
-	if s != "" && (s[0] == ' ' || s[0] == '\t') {
+	if len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
 		need = true
 	}
 	if !need {
@@ -146,7 +149,7 @@ func (r *runner) format(dst []byte, rec *record, res calculator.Result, errs []R
 		b = append(b, e.Text()...)
 	}
 	buf.b = b
-	dst = csvField(dst, string(b), true)
+	dst = csvField(dst, b, true)
 	for k, ben := range r.benefits {
 		var br *calculator.BenefitResult
 		if ok {
@@ -174,7 +177,7 @@ func (r *runner) format(dst []byte, rec *record, res calculator.Result, errs []R
 		dst = csvField(dst, amountText(br), false)
 		dst = append(dst, ',')
 		buf.b = r.detail(buf.b[:0], br)
-		dst = csvField(dst, string(buf.b), false)
+		dst = csvField(dst, buf.b, false)
 		if r.opt.Explain {
 			dst = append(dst, ',')
 			dst = csvField(dst, br.Calculation, false)
@@ -188,7 +191,7 @@ func (r *runner) format(dst []byte, rec *record, res calculator.Result, errs []R
 				b = append(b, c.Label...)
 			}
 			buf.b = b
-			dst = csvField(dst, string(b), false)
+			dst = csvField(dst, b, false)
 		}
 	}
 	return append(dst, '\r', '\n')
