@@ -2,8 +2,11 @@ package match
 
 import (
 	"bytes"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"policyguide/generator/build"
 )
 
 const goodHead = "audience = \"enterprises\"\ndate = 2023-11-01\n"
@@ -253,5 +256,27 @@ func TestProgress(t *testing.T) {
 	s := prog.String()
 	if !strings.HasPrefix(s, "\r") || !strings.Contains(s, "3,000行") || !strings.Contains(s, "行/秒") || !strings.Contains(s, "已读100%") || !strings.HasSuffix(s, "\n") {
 		t.Fatalf("progress %q", s)
+	}
+}
+
+// TestRulesHash: the rule-set hash does not depend on the path the content
+// was loaded from, and it changes with the rules.
+func TestRulesHash(t *testing.T) {
+	p := program(t)
+	abs, err := filepath.Abs("../../content")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := build.Program(build.Options{Content: abs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := RulesHash(p)
+	if len(h) != len("sha256:")+16 || RulesHash(q) != h {
+		t.Fatalf("hash %s from ../../content, %s from %s", h, RulesHash(q), abs)
+	}
+	q.Benefits = q.Benefits[1:]
+	if RulesHash(q) == h {
+		t.Fatal("hash unchanged without a benefit")
 	}
 }

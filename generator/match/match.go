@@ -76,10 +76,15 @@ type batch struct {
 	skip int // rows that could not be evaluated at all
 }
 
-// RulesHash identifies the rule set: the SHA-256 of the program's JSON,
-// which the site publishes as /data/rules.json.
+// RulesHash identifies the rule set: "sha256:" and 16 hex digits of the
+// SHA-256 of the rules as published in /data/rules.json (questions, params,
+// brackets, benefits, exclusions) without the worked examples, which do not
+// change any result and name content files by the path the generator was
+// given. The same rules give the same hash wherever the command runs.
 func RulesHash(p *calculator.Program) string {
-	sum := sha256.Sum256(p.JSON())
+	q := *p
+	q.Examples = nil
+	sum := sha256.Sum256(q.JSON())
 	return "sha256:" + hex.EncodeToString(sum[:8])
 }
 
