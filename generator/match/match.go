@@ -658,8 +658,8 @@ func (t *tally) add(r *runner, res calculator.Result) {
 		s := &t.n[k][si]
 		s.rows++
 		a := br.Amount
-		if br.Status == calculator.Ineligible || a.Form == calculator.FormNone {
-			continue
+		if br.Status == calculator.Ineligible || br.StatusIfValid == calculator.Ineligible || a.Form == calculator.FormNone {
+			continue // no amount to count
 		}
 		known := false
 		if a.Value != "" {
