@@ -42,7 +42,7 @@ type StatusSummary struct {
 	Status, Label             string
 	Rows                      int
 	Total, TotalMin, TotalMax string
-	WithAmount, AmountUnknown int
+	AmountUnknown             int // rows whose amount depends on an unanswered question
 }
 
 func newSummary(r *runner) *Summary {
@@ -77,10 +77,6 @@ func (s *Summary) merge(t *tally) {
 			st := &s.Benefits[k].Statuses[i]
 			x := &t.n[k][i]
 			st.Rows += x.rows
-			st.WithAmount += x.withValue
-			if x.withValue == 0 {
-				st.WithAmount += x.withMax
-			}
 			st.AmountUnknown += x.noAmount
 			st.Total = addText(st.Total, x.value.rat(), x.withValue > 0)
 			st.TotalMin = addText(st.TotalMin, x.min.rat(), x.withMax > 0 && s.Benefits[k].Form == "range")
