@@ -9,7 +9,7 @@ import (
 // explained; it is never replaced by a default.
 func (p *Program) answer(qi int, v Value) (val, string) {
 	q := p.Questions[qi]
-	dontKnow := unknown([]int{qi})
+	dontKnow := val{deps: p.self[qi]} // shared, read-only (see Check)
 	if v.Kind == Null || v.Kind == String && (v.Text == "unknown" || strings.TrimSpace(v.Text) == "") {
 		return dontKnow, ""
 	}

@@ -118,6 +118,14 @@ func (p *Program) Check() []Problem {
 	}
 	p.checked = len(c.probs) == 0
 	if p.checked {
+		// An unanswered question depends on itself: one shared, read-only
+		// list per question (dependency lists are never modified in place).
+		idx := make([]int, len(p.Questions))
+		p.self = make([][]int, len(p.Questions))
+		for i := range idx {
+			idx[i] = i
+			p.self[i] = idx[i : i+1 : i+1]
+		}
 		for _, b := range p.Benefits {
 			b.validFrom, b.validUntil = b.ValidFrom.String(), b.ValidUntil.String()
 			r := &BenefitResult{Benefit: b.ID, Measure: b.Measure, Name: b.Name, Kind: b.Kind,

@@ -19,6 +19,7 @@
 //	Evaluate(p *Program, inputJSON []byte) []byte  // JSON in, JSON out (page, wasm, eval command)
 //	DecodeInput(data []byte) (Input, []InputError)
 //	Eval(p *Program, in Input) Result              // typed form; Result.JSON() gives the output
+//	EvalWith(p, in, Options{NoExplain, Scratch})  // bulk matching: skip calculation texts, reuse memory
 //	ExampleFailures(p *Program) []ExampleFailure   // run the content's worked examples
 //	RunExample(p *Program, i int) []ExampleFailure
 //	ParseNumber(s string) (Rat, error)             // exact decimals

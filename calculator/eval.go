@@ -127,12 +127,54 @@ type env struct {
 	ans     []val
 	errs    []string // problems met while evaluating the current benefit
 	noParam []int    // params without a value on day
+	quiet   bool     // Options.NoExplain: skip the calculation texts
+}
+
+// Options change how much Eval explains. The zero value explains everything.
+type Options struct {
+	// NoExplain leaves every BenefitResult.Calculation empty and skips
+	// building it (rendering formulas with the user's numbers is most of
+	// the cost of an evaluation). Statuses, status labels, amounts, amount
+	// texts, criteria, missing questions, exclusions and errors are the
+	// same as with explanations: the texts are only rendered, never
+	// evaluated into the result. For bulk matching (免申即享), where only
+	// the outcome of each benefit is kept.
+	NoExplain bool
+	// Scratch, when set, lends its memory to the evaluation's working
+	// state (not to the Result, which never points into it), so that one
+	// goroutine evaluating many inputs allocates less. A Scratch must not
+	// be used by two evaluations at the same time.
+	Scratch *Scratch
+}
+
+// Scratch is reusable working memory for EvalWith (see Options.Scratch).
+// The zero value is ready to use.
+type Scratch struct {
+	ans    []val
+	qerr   []string
+	pool   []state
+	all    []*state
+	states []*state
+	asked  []bool
+}
+
+// grow returns s[:n], zeroed, reusing s's memory when it is large enough.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 func (en *env) fail(msg string) { en.errs = append(en.errs, msg) }
 
 // Eval evaluates every benefit (of the audience) for the input.
-func Eval(p *Program, in Input) Result {
+func Eval(p *Program, in Input) Result { return EvalWith(p, in, Options{}) }
+
+// EvalWith is Eval with options.
+func EvalWith(p *Program, in Input, opt Options) Result {
 	res := Result{Audience: in.Audience, Notice: p.Notice, safe: p.safe}
 	if res.Notice == "" {
 		res.Notice = DefaultNotice
@@ -144,7 +186,7 @@ func Eval(p *Program, in Input) Result {
 		res.Errors = append(res.Errors, InputError{Field: "rules", Message: "规则未通过检查，无法计算"})
 		return res
 	}
-	en := &env{p: p}
+	en := &env{p: p, quiet: opt.NoExplain}
 	if in.Date != "" {
 		en.day = ParseDate(in.Date)
 		if en.day == 0 {
@@ -165,11 +207,17 @@ func Eval(p *Program, in Input) Result {
 	}
 
 	// Answers: every question starts unknown, depending on itself.
-	en.ans = make([]val, len(p.Questions))
-	for i := range en.ans {
-		en.ans[i] = unknown([]int{i})
+	sc := opt.Scratch
+	if sc == nil {
+		sc = &Scratch{}
 	}
-	qerr := make([]string, len(p.Questions))
+	sc.ans = grow(sc.ans, len(p.Questions))
+	en.ans = sc.ans
+	for i := range en.ans {
+		en.ans[i] = val{deps: p.self[i]}
+	}
+	sc.qerr = grow(sc.qerr, len(p.Questions))
+	qerr := sc.qerr
 	var unknownIDs []string
 	var warns []InputError
 	for _, m := range in.Answers {
@@ -196,21 +244,36 @@ func Eval(p *Program, in Input) Result {
 	}
 
 	// Pass 1: criteria, status and amount parts of each benefit.
-	all := make([]state, len(p.Benefits)) // one allocation; indexed like p.Benefits
-	states := make([]*state, 0, len(p.Benefits))
+	// Only the audience's benefits get a state (a state is large; most of
+	// an evaluation's allocation when every benefit had one).
+	n := 0
+	for _, b := range p.Benefits {
+		if in.Audience == "" || has(b.Audience, in.Audience) {
+			n++
+		}
+	}
+	sc.pool = grow(sc.pool, n)
+	sc.all = grow(sc.all, len(p.Benefits))
+	sc.states = grow(sc.states, n)[:0]
+	pool := sc.pool
+	all := sc.all // indexed like p.Benefits; nil = not in the result
+	states := sc.states
 	for i, b := range p.Benefits {
 		if in.Audience != "" && !has(b.Audience, in.Audience) {
 			continue
 		}
-		en.benefit(&all[i], b)
-		states = append(states, &all[i])
+		s := &pool[len(states)]
+		en.benefit(s, b)
+		all[i] = s
+		states = append(states, s)
 	}
 	// Pass 2: exclusions between benefits that are both in the result.
 	for _, x := range p.Exclusions {
 		en.exclusion(x, all)
 	}
 	// Pass 3: amounts and texts.
-	asked := make([]bool, len(p.Questions))
+	sc.asked = grow(sc.asked, len(p.Questions))
+	asked := sc.asked
 	res.Results = make([]BenefitResult, 0, len(states))
 	for _, s := range states {
 		r := en.finish(s)
@@ -327,10 +390,10 @@ func (en *env) benefit(s *state, b *Benefit) {
 }
 
 // exclusion applies one exclusion rule to the benefits in the result.
-func (en *env) exclusion(x *Exclusion, all []state) {
+func (en *env) exclusion(x *Exclusion, all []*state) {
 	var ss []*state
 	for _, id := range x.Benefits {
-		if s := &all[en.p.benIdx[id]]; s.b != nil {
+		if s := all[en.p.benIdx[id]]; s != nil {
 			ss = append(ss, s)
 		}
 	}

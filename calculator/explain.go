@@ -62,6 +62,9 @@ func (en *env) finish(s *state) BenefitResult {
 			r.Calculation += "（政策已到期，以上为有效期内可得的金额，仅供参考）"
 		}
 	}
+	if en.quiet {
+		r.Calculation = ""
+	}
 	r.Status, r.StatusLabel = status, StatusLabel(status)
 	if status != base {
 		r.StatusIfValid = base
@@ -259,6 +262,9 @@ func (en *env) amount(s *state, a *AmountResult) (string, []int) {
 // top renders an amount formula; a bare number gets the unit so that
 // "5,000" reads "5,000元".
 func (en *env) top(f *Formula, unit string) string {
+	if en.quiet {
+		return ""
+	}
 	s := en.plain(f.Root, 0)
 	if en.resolve(f.Root).Op == OpNum {
 		s += unit
@@ -280,7 +286,11 @@ func (en *env) mul(a, b val) val {
 
 // isLeaf reports whether e shows as a single number (after choosing the
 // branch of a decided if), so "= total" would only repeat it.
+// Quiet (no explanations): true, so no "= total" is appended either.
 func (en *env) isLeaf(e *Expr) bool {
+	if en.quiet {
+		return true
+	}
 	switch e.Op {
 	case OpIf:
 		errs, noParam := en.errs, en.noParam // already recorded once
@@ -323,7 +333,11 @@ func precedence(op string) int {
 // render writes e with the user's numbers filled in: "见习人数 3人 ×
 // 见习补贴标准 1,350元/人/月". Sub-expressions are evaluated again, so
 // their errors (already recorded) are not recorded twice.
+// Quiet (no explanations): "".
 func (en *env) render(e *Expr, prec int) string {
+	if en.quiet {
+		return ""
+	}
 	errs, noParam := en.errs, en.noParam
 	var sb strings.Builder
 	sb.Grow(256)

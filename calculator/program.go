@@ -26,7 +26,8 @@ type Program struct {
 	// Indexes built by Check.
 	qIdx, pIdx, bIdx, benIdx map[string]int
 	checked                  bool
-	safe                     bool // every display text is safeText: results need no escaping
+	self                     [][]int // self[i] = []int{i}, set by Check
+	safe                     bool    // every display text is safeText: results need no escaping
 }
 
 // DefaultNotice is used when the content gives no notice of its own.

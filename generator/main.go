@@ -4,6 +4,7 @@
 //	go run ./generator serve   # preview with live reload
 //	go run ./generator check   # validate everything, run all rule examples
 //	go run ./generator eval    # JSON answers on stdin → JSON result on stdout
+//	go run ./generator match   # a whole register (CSV/JSON Lines) against the rules
 package main
 
 import (
@@ -31,6 +32,7 @@ Commands:
   check   validate all content and run every rule example; writes nothing
   eval    read a JSON object of answers on stdin, print the calculator's JSON result
   new     write a skeleton: new document --id ID | new measure --document ID --id ID
+  match   match every row of a register (CSV or JSON Lines) against the rules (免申即享)
 
 Run "go run ./generator <command> --help" for the flags of a command.
 Exit status: 0 success, 1 content errors, 2 usage errors.
@@ -48,6 +50,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd, args := args[0], args[1:]
 	if cmd == "new" {
 		return runNew(args, stdout, stderr)
+	}
+	if cmd == "match" {
+		return matchCmd(args, stdin, stdout, stderr)
 	}
 	fl := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fl.SetOutput(stderr)

@@ -114,30 +114,10 @@ func generate(opt Options) (*Result, error) {
 	if terr == nil {
 		md.Reserve(themeIDs(th)...) // a heading id must not collide with the layout's
 	}
-	// The rules are compiled first: the measure pages read their figures
-	// from them ({{param id}}), and the build checks the prose against them.
-	docs, mainDoc := model.Documents(c) // their errors are reported by the model stage
-	var warns diag.List
-	prog, ruleFiles, perrs := rules(c, docs, mainDoc, &warns)
-	var mopt model.Options
-	if prog != nil {
-		mopt.Expand = newFacts(prog, calculator.MakeDate(day.Year(), int(day.Month()), day.Day())).expand
-		mopt.Validity = validity(prog)
-	}
-	m, errs := model.BuildWith(c, md, day, mopt)
+	m, prog, warns, errs := modelAndRules(c, md, day)
 	s := m.Site
-	if prog != nil && len(errs) == 0 {
-		// The calculator follows the later documents too; then every
-		// worked example is run against what the site will publish.
-		if rerrs := followRelations(s, prog); len(rerrs) > 0 {
-			perrs.Merge(rerrs)
-		} else {
-			perrs.Merge(compile.RunExamples(prog, ruleFiles))
-		}
-	}
 	warns.Merge(warnings(c, s, day))
 	addHistory(c, s)
-	errs.Merge(perrs)
 	if prog != nil {
 		attachRules(c, s, prog)
 	}
@@ -654,4 +634,30 @@ func measuresJSON(s *site.Site) []byte {
 func hash(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])[:12]
+}
+
+// modelAndRules compiles the rules and builds the site model: the rules
+// first, since the measure pages read their figures from them ({{param id}})
+// and the prose is checked against them; then the calculator follows the
+// later documents' relations and every worked example is run against what
+// the site will publish.
+func modelAndRules(c *load.Content, md *markdown.Markdown, day time.Time) (*model.Result, *calculator.Program, diag.List, diag.List) {
+	docs, mainDoc := model.Documents(c) // their errors are reported by the model stage
+	var warns diag.List
+	prog, ruleFiles, perrs := rules(c, docs, mainDoc, &warns)
+	var mopt model.Options
+	if prog != nil {
+		mopt.Expand = newFacts(prog, calculator.MakeDate(day.Year(), int(day.Month()), day.Day())).expand
+		mopt.Validity = validity(prog)
+	}
+	m, errs := model.BuildWith(c, md, day, mopt)
+	if prog != nil && len(errs) == 0 {
+		if rerrs := followRelations(m.Site, prog); len(rerrs) > 0 {
+			perrs.Merge(rerrs)
+		} else {
+			perrs.Merge(compile.RunExamples(prog, ruleFiles))
+		}
+	}
+	errs.Merge(perrs)
+	return m, prog, warns, errs
 }
