@@ -77,7 +77,7 @@ func Generate(opt Options) (*Result, error) {
 	}
 
 	files := map[string][]byte{}
-	entries := []string{"main.css", "main.js"}
+	entries := []string{"main.css", "main.js", "search.js"}
 	if prog != nil {
 		entries = append(entries, "calculator.css", "calculator.js")
 	}
@@ -94,6 +94,9 @@ func Generate(opt Options) (*Result, error) {
 		}
 	}
 	files["data/measures.json"] = measuresJSON(s)
+	if errs := searchIndex(opt.Content, s, files, urls); len(errs) > 0 {
+		return nil, errs.Sort()
+	}
 
 	pages, err := render.Render(s, urls, th, render.Options{LiveReload: opt.LiveReload})
 	if err != nil {

@@ -1,0 +1,301 @@
+// Package search builds the site's full-text search index: static files that
+// the search page (themes/default/assets/search.js) downloads piece by piece,
+// so a query fetches a small part of the index and no server is needed.
+//
+// Files (all under search/, names carry a hash of their content):
+//
+//	manifest-HASH.json   document count, shard and chunk names, synonyms
+//	s-HASH.bin           a shard: the postings of the tokens whose FNV-1a hash
+//	                     modulo the shard count is the shard's number
+//	d-HASH.json          a chunk of documents (URL, title, label, status, text)
+//	                     for the results shown
+//
+// Shard format (binary, little-endian base-128 varints "uv"): uv(token count),
+// then for each token in byte order: uv(len) token-bytes uv(idf×1000) uv(df)
+// and df pairs uv(doc − previous doc) uv(weight). The weight counts the
+// token's occurrences, a title or label occurrence as 12, a summary one as 4,
+// a body one as 1, doubled for measures, at most 255.
+//
+// Ranking (Search here, the same integer arithmetic in search.js): the query
+// is cut into runs like the text (see tokenize.go); each run is a group whose
+// alternatives are the run itself and the document terms the synonyms map it
+// to. An alternative scores Σ floor(idf·w·21/(w+20)) over its tokens found in
+// the document, times found/total tokens (integer division); a synonym
+// alternative counts 9/10. A group scores its best alternative; a document
+// the sum over groups. Ties go to the earlier document (measures first, in
+// document order).
+package search
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"html"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"policyguide/generator/site"
+)
+
+// Field weights and kind boost; see the package comment.
+const (
+	weightTitle   = 12
+	weightSummary = 4
+	weightBody    = 1
+	boostMeasure  = 2
+	maxWeight     = 255
+	satK          = 20 // saturation constant
+	synNum        = 9  // synonym alternatives count synNum/synDen
+	synDen        = 10
+	snippetRunes  = 3000 // text kept per document for snippets
+	chunkBytes    = 12 << 10
+	shardBytes    = 4 << 10 // target shard size
+	maxShards     = 4096
+)
+
+// Doc is one search result target.
+type Doc struct {
+	URL     string // site-relative, may carry a #fragment
+	Title   string
+	Label   string // "第12条", "政策原文", "责任部门", "计算器问题"
+	Status  string // "现行", "已到期" or ""
+	Summary string
+	Body    string // plain text
+	Measure bool   // a measure page (ranked above other kinds on equal text)
+}
+
+// Docs lists what the site's search covers, in result tie-break order:
+// measures, then document paragraphs, departments and calculator questions.
+func Docs(s *site.Site) []Doc {
+	var docs []Doc
+	status := func(m *site.Measure) string {
+		if m.Expired(s.BuildDate) {
+			return "已到期"
+		}
+		return "现行"
+	}
+	for _, m := range s.Measures {
+		docs = append(docs, Doc{URL: m.URL(), Title: m.Title, Label: m.Label, Status: status(m),
+			Summary: m.Summary, Body: plainText(string(m.Body)), Measure: true})
+	}
+	if d := s.Document; d != nil {
+		for _, p := range d.Paragraphs {
+			doc := Doc{URL: p.URL(), Label: "政策原文", Body: p.Text}
+			if m := p.Measure; m != nil {
+				doc.Title = "原文 " + m.Label + " " + m.Title
+				doc.Status = status(m)
+			} else {
+				doc.Title = "原文 " + clip(p.Text, 24)
+			}
+			docs = append(docs, doc)
+		}
+	}
+	for _, dep := range s.Departments {
+		var b strings.Builder
+		for _, m := range dep.Lead {
+			b.WriteString("牵头：" + m.Label + " " + m.Title + "。")
+		}
+		for _, m := range dep.Partner {
+			b.WriteString("参与：" + m.Label + " " + m.Title + "。")
+		}
+		docs = append(docs, Doc{URL: dep.URL(), Title: dep.Name, Label: "责任部门", Body: b.String()})
+	}
+	if c := s.Calculator; c != nil {
+		for _, q := range c.Questions {
+			docs = append(docs, Doc{URL: "/calculator/", Title: q.Label, Label: "计算器问题", Body: q.Help})
+		}
+	}
+	return docs
+}
+
+// clip shortens s to n runes, with "…" when cut.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
+
+// plainText is the text of rendered HTML: tags dropped (block ends become
+// spaces), entities decoded.
+func plainText(h string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(h, '<')
+		if i < 0 {
+			b.WriteString(h)
+			break
+		}
+		b.WriteString(h[:i])
+		j := strings.IndexByte(h[i:], '>')
+		if j < 0 {
+			break
+		}
+		b.WriteByte(' ')
+		h = h[i+j+1:]
+	}
+	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
+}
+
+// Manifest is search/manifest-HASH.json.
+type Manifest struct {
+	Version int        `json:"v"`
+	Docs    int        `json:"docs"`
+	Shards  string     `json:"shards"` // shard names: 10 hex digits each, in shard order
+	Chunks  string     `json:"chunks"` // chunk names: 10 hex digits each
+	Starts  []int      `json:"starts"` // first document of each chunk, as differences
+	Syn     [][]string `json:"syn"`    // each entry: words…, "=", terms…
+}
+
+// hashLen is the length of the content hash in shard and chunk names.
+const hashLen = 10
+
+type posting struct {
+	doc int
+	w   int
+}
+
+// Stats describes a built index.
+type Stats struct {
+	Docs, Tokens, Shards, Chunks int
+	Bytes                        int // all index files
+}
+
+// Build indexes docs and returns the files (output path → bytes), the
+// manifest's site-relative URL and figures about the index.
+func Build(docs []Doc, syn []Synonym) (files map[string][]byte, manifestURL string, st Stats) {
+	post := map[string][]posting{}
+	weights := map[string]int{}
+	for i, d := range docs {
+		clear(weights)
+		add := func(text string, w int) {
+			indexTokens(text, func(tok string) { weights[tok] += w })
+		}
+		add(d.Title, weightTitle)
+		add(d.Label, weightTitle)
+		add(d.Summary, weightSummary)
+		add(d.Body, weightBody)
+		boost := 1
+		if d.Measure {
+			boost = boostMeasure
+		}
+		for tok, w := range weights {
+			post[tok] = append(post[tok], posting{i, min(maxWeight, w*boost)})
+		}
+	}
+	n := len(docs)
+	total := 0
+	for tok, ps := range post {
+		sort.Slice(ps, func(a, b int) bool { return ps[a].doc < ps[b].doc })
+		total += len(tok) + 4 + 2*len(ps)
+	}
+	shards := 1
+	for shards < maxShards && total/shards > shardBytes {
+		shards *= 2
+	}
+	byShard := make([][]string, shards)
+	for tok := range post {
+		k := shardOf(tok, shards)
+		byShard[k] = append(byShard[k], tok)
+	}
+
+	files = map[string][]byte{}
+	m := Manifest{Version: 1, Docs: n}
+	var names strings.Builder
+	var buf []byte
+	for _, toks := range byShard {
+		sort.Strings(toks)
+		buf = binary.AppendUvarint(buf[:0], uint64(len(toks)))
+		for _, tok := range toks {
+			ps := post[tok]
+			buf = binary.AppendUvarint(buf, uint64(len(tok)))
+			buf = append(buf, tok...)
+			buf = binary.AppendUvarint(buf, uint64(idf(n, len(ps))))
+			buf = binary.AppendUvarint(buf, uint64(len(ps)))
+			prev := 0
+			for _, p := range ps {
+				buf = binary.AppendUvarint(buf, uint64(p.doc-prev))
+				buf = binary.AppendUvarint(buf, uint64(p.w))
+				prev = p.doc
+			}
+		}
+		h := contentHash(buf)
+		names.WriteString(h)
+		files["search/s-"+h+".bin"] = bytes.Clone(buf)
+	}
+	m.Shards = names.String()
+
+	names.Reset()
+	prevStart := 0
+	var chunk []json.RawMessage
+	start := 0
+	flush := func(next int) {
+		if len(chunk) == 0 {
+			return
+		}
+		b, _ := json.Marshal(map[string]any{"start": start, "docs": chunk})
+		h := contentHash(b)
+		names.WriteString(h)
+		files["search/d-"+h+".json"] = b
+		m.Starts = append(m.Starts, start-prevStart)
+		prevStart = start
+		chunk, start = nil, next
+	}
+	size := 0
+	for i, d := range docs {
+		text := d.Body
+		if d.Summary != "" {
+			text = d.Summary + " " + text
+		}
+		b, _ := json.Marshal([]string{d.URL, d.Title, d.Label, d.Status, clip(text, snippetRunes)})
+		chunk = append(chunk, b)
+		size += len(b)
+		if size >= chunkBytes {
+			flush(i + 1)
+			size = 0
+		}
+	}
+	flush(n)
+	m.Chunks = names.String()
+	for _, s := range syn {
+		e := append(append(append([]string{}, s.Words...), "="), s.Terms...)
+		m.Syn = append(m.Syn, e)
+	}
+	mb, _ := json.Marshal(m)
+	mname := "search/manifest-" + contentHash(mb) + ".json"
+	files[mname] = mb
+
+	st = Stats{Docs: n, Tokens: len(post), Shards: shards, Chunks: len(m.Starts)}
+	for _, b := range files {
+		st.Bytes += len(b)
+	}
+	return files, "/" + mname, st
+}
+
+// idf is the BM25 inverse document frequency ×1000, rounded.
+func idf(n, df int) int {
+	return int(math.Round(1000 * math.Log(1+(float64(n-df)+0.5)/(float64(df)+0.5))))
+}
+
+// shardOf is FNV-1a (32-bit) of the token's UTF-8 bytes modulo the shard count.
+func shardOf(tok string, shards int) int {
+	h := uint32(2166136261)
+	for i := 0; i < len(tok); i++ {
+		h ^= uint32(tok[i])
+		h *= 16777619
+	}
+	return int(h % uint32(shards))
+}
+
+func contentHash(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])[:hashLen]
+}
+
+// itoa is strconv.Itoa (kept short for messages).
+func itoa(i int) string { return strconv.Itoa(i) }

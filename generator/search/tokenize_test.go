@@ -1,0 +1,82 @@
+package search
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func tokens(s string) []string {
+	var out []string
+	indexTokens(s, func(t string) { out = append(out, t) })
+	return out
+}
+
+func TestIndexTokens(t *testing.T) {
+	cases := map[string][]string{
+		"不得重复":           {"不", "得", "不得", "重", "得重", "复", "重复"},
+		"拨打12333咨询":      {"拨", "打", "拨打", "12333", "咨", "询", "咨询"},
+		"失业率5.5%的控制目标":   {"失", "业", "失业", "率", "业率", "5.5%", "5.5", "的", "控", "的控", "制", "控制", "目", "制目", "标", "目标"},
+		"ＡＢＣ　１２３％":        {"abc", "123%", "123"},
+		"10+N公共":         {"10", "n", "公", "共", "公共"},
+		"版本1.2.3.":       {"版", "本", "版本", "1.2.3"},
+		"(含)":            {"含"},
+		"":               nil,
+	}
+	for in, want := range cases {
+		if got := tokens(in); !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: got %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTermTokens(t *testing.T) {
+	rs := runs("大学生 贷 见见见 12333")
+	var got [][]string
+	for _, r := range rs {
+		got = append(got, termTokens(r))
+	}
+	want := [][]string{{"大学", "学生"}, {"贷"}, {"见见"}, {"12333"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestSynonymErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(s string) {
+		if err := os.MkdirAll(filepath.Join(dir, "search"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, SynonymsFile), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if syn, errs := LoadSynonyms(dir); syn != nil || errs != nil {
+		t.Fatalf("missing file: %v %v", syn, errs)
+	}
+	write("[[synonyms]]\nwords = [\"大学生\"]\nterms = [\"高校毕业生\", \"不存在的词\"]\n\n[[synonyms]]\nwords = [\"a b\"]\nterms = []\nextra = 1\n")
+	syn, errs := LoadSynonyms(dir)
+	errs.Merge(CheckSynonyms(syn, []Doc{{Body: "支持高校毕业生就业"}}))
+	got := errs.Sort().Error()
+	name := filepath.ToSlash(filepath.Join(dir, SynonymsFile))
+	for _, want := range []string{
+		name + ":3:1: synonym term \"不存在的词\" occurs in no page",
+		name + ":6:1: word \"a b\" must be one run",
+		name + ":5:1: terms is missing or empty",
+		"unknown key \"synonyms.extra\"",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("errors lack %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "高校毕业生") {
+		t.Errorf("a term that occurs was reported:\n%s", got)
+	}
+	write("[[synonyms]\nwords = 1\n")
+	if _, errs := LoadSynonyms(dir); len(errs) != 1 || !strings.Contains(errs.Error(), name+":2:11: invalid TOML") {
+		t.Errorf("bad TOML: %v", errs)
+	}
+}
