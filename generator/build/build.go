@@ -108,6 +108,9 @@ func Generate(opt Options) (*Result, error) {
 	if errs := validate.Links(validate.Index(files), m.Links); len(errs) > 0 {
 		return nil, errs.Sort()
 	}
+	if err := offlineWorker(th, s, urls, files); err != nil {
+		return nil, err
+	}
 	return &Result{Site: s, Program: prog, Files: files}, nil
 }
 

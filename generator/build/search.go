@@ -1,7 +1,10 @@
 package build
 
 import (
+	"io/fs"
+
 	"policyguide/calculator/diag"
+	"policyguide/generator/offline"
 	"policyguide/generator/search"
 	"policyguide/generator/site"
 )
@@ -21,5 +24,27 @@ func searchIndex(content string, s *site.Site, files map[string][]byte, urls sit
 		files[k] = v
 	}
 	urls["search-index"] = manifest
+	return nil
+}
+
+// offlineWorker adds the service worker (generator/offline) that stores the
+// engine, the assets, the calculator page and the pages a reader visits.
+func offlineWorker(th fs.FS, s *site.Site, urls site.Assets, files map[string][]byte) error {
+	pre := []string{"/favicon.ico", "/data/rules.json", "/data/measures.json"}
+	for _, name := range []string{"main.css", "main.js", "calculator.css", "calculator.js", "search.js"} {
+		if u := urls[name]; u != "" {
+			pre = append(pre, u)
+		}
+	}
+	if c := s.Calculator; c != nil {
+		pre = append(pre, "/calculator/", c.WasmURL, c.WasmExecURL)
+	}
+	sw, err := offline.Worker(th, files, pre)
+	if err != nil {
+		return err
+	}
+	if sw != nil {
+		files[offline.Name] = sw
+	}
 	return nil
 }
