@@ -302,7 +302,9 @@ func testOffline(t *testing.T, browser context.Context, host string, sw *switcha
 			t.Fatal(err)
 		}
 	}
-	title := func(ctx context.Context) string { return eval[string](t, ctx, `document.querySelector("main h1").textContent`) }
+	title := func(ctx context.Context) string {
+		return eval[string](t, ctx, `document.querySelector("main h1").textContent`)
+	}
 
 	goOffline(ctx, true)
 	within(t, ctx, 20*time.Second, chromedp.Navigate(guide), chromedp.WaitReady(`main h1`))
