@@ -4,7 +4,8 @@
 //
 // Files (all under search/, names carry a hash of their content):
 //
-//	manifest-HASH.json   document count, shard and chunk names, synonyms
+//	manifest-HASH.json   document count, shard count, name tables, synonyms
+//	t-HASH.json          a table of up to 128 shard or chunk names
 //	s-HASH.bin           a shard: the postings of the tokens whose FNV-1a hash
 //	                     modulo the shard count is the shard's number
 //	d-HASH.json          a chunk of documents (URL, title, label, status, text)
@@ -52,9 +53,9 @@ const (
 	satK          = 20 // saturation constant
 	synNum        = 9  // synonym alternatives count synNum/synDen
 	synDen        = 10
-	snippetRunes  = 3000 // text kept per document for snippets
-	chunkBytes    = 12 << 10
-	shardBytes    = 4 << 10 // target shard size
+	snippetRunes  = 1000 // text kept per document for snippets
+	chunkBytes    = 3 << 10
+	shardBytes    = 2 << 10 // target shard size
 	maxShards     = 4096
 )
 
@@ -66,6 +67,7 @@ type Doc struct {
 	Status  string // "现行", "已到期" or ""
 	Summary string
 	Body    string // plain text
+	Snippet string // text kept for snippets when not Summary + Body
 	Measure bool   // a measure page (ranked above other kinds on equal text)
 }
 
@@ -80,8 +82,11 @@ func Docs(s *site.Site) []Doc {
 		return "现行"
 	}
 	for _, m := range s.Measures {
+		// Snippets leave out the quoted source paragraph: it has its own
+		// result (the document paragraph), and results download less.
 		docs = append(docs, Doc{URL: m.URL(), Title: m.Title, Label: m.Label, Status: status(m),
-			Summary: m.Summary, Body: plainText(string(m.Body)), Measure: true})
+			Summary: m.Summary, Body: plainText(string(m.Body)), Measure: true,
+			Snippet: m.Summary + " " + plainText(dropElement(string(m.Body), "blockquote"))})
 	}
 	if d := s.Document; d != nil {
 		for _, p := range d.Paragraphs {
@@ -142,18 +147,75 @@ func plainText(h string) string {
 	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
 }
 
-// Manifest is search/manifest-HASH.json.
-type Manifest struct {
-	Version int        `json:"v"`
-	Docs    int        `json:"docs"`
-	Shards  string     `json:"shards"` // shard names: 10 hex digits each, in shard order
-	Chunks  string     `json:"chunks"` // chunk names: 10 hex digits each
-	Starts  []int      `json:"starts"` // first document of each chunk, as differences
-	Syn     [][]string `json:"syn"`    // each entry: words…, "=", terms…
+// dropElement removes every <name>…</name> element (not nested in itself) from h.
+func dropElement(h, name string) string {
+	open, end := "<"+name, "</"+name+">"
+	var b strings.Builder
+	for {
+		i := strings.Index(h, open)
+		if i < 0 || i+len(open) < len(h) && h[i+len(open)] != '>' && h[i+len(open)] != ' ' {
+			if i < 0 {
+				break
+			}
+			b.WriteString(h[:i+len(open)])
+			h = h[i+len(open):]
+			continue
+		}
+		j := strings.Index(h[i:], end)
+		if j < 0 {
+			break
+		}
+		b.WriteString(h[:i])
+		h = h[i+j+len(end):]
+	}
+	b.WriteString(h)
+	return b.String()
 }
 
-// hashLen is the length of the content hash in shard and chunk names.
-const hashLen = 10
+// Manifest is search/manifest-HASH.json. Shard and chunk names are listed
+// in tables of up to tableSize names (search/t-HASH.json), so the manifest
+// stays small on a large site and a query fetches only the tables it needs.
+type Manifest struct {
+	Version     int        `json:"v"`
+	Docs        int        `json:"docs"`
+	Shards      int        `json:"shards"`       // shard count (a power of 2)
+	ShardTables string     `json:"shard_tables"` // table names, hashLen hex digits each
+	ChunkTables string     `json:"chunk_tables"` // table names
+	ChunkFirst  []int      `json:"chunk_first"`  // first document of each chunk table
+	Syn         [][]string `json:"syn"`          // each entry: words…, "=", terms…
+}
+
+// Table is search/t-HASH.json: the names of up to tableSize shards or
+// chunks; a chunk table also gives each chunk's first document.
+type Table struct {
+	Names  string `json:"names"` // hashLen hex digits each
+	Starts []int  `json:"starts,omitempty"`
+}
+
+const (
+	hashLen   = 10 // hex digits of the content hash in file names
+	tableSize = 128
+)
+
+// tables writes the name tables for names (and chunk starts) and returns
+// the tables' names concatenated and each table's first start.
+func tables(files map[string][]byte, names []string, starts []int) (string, []int) {
+	var out strings.Builder
+	var first []int
+	for i := 0; i < len(names); i += tableSize {
+		j := min(i+tableSize, len(names))
+		t := Table{Names: strings.Join(names[i:j], "")}
+		if starts != nil {
+			t.Starts = starts[i:j]
+			first = append(first, starts[i])
+		}
+		b, _ := json.Marshal(t)
+		h := contentHash(b)
+		files["search/t-"+h+".json"] = b
+		out.WriteString(h)
+	}
+	return out.String(), first
+}
 
 type posting struct {
 	doc int
@@ -205,8 +267,8 @@ func Build(docs []Doc, syn []Synonym) (files map[string][]byte, manifestURL stri
 	}
 
 	files = map[string][]byte{}
-	m := Manifest{Version: 1, Docs: n}
-	var names strings.Builder
+	m := Manifest{Version: 2, Docs: n, Shards: shards}
+	var names []string
 	var buf []byte
 	for _, toks := range byShard {
 		sort.Strings(toks)
@@ -225,13 +287,13 @@ func Build(docs []Doc, syn []Synonym) (files map[string][]byte, manifestURL stri
 			}
 		}
 		h := contentHash(buf)
-		names.WriteString(h)
+		names = append(names, h)
 		files["search/s-"+h+".bin"] = bytes.Clone(buf)
 	}
-	m.Shards = names.String()
+	m.ShardTables, _ = tables(files, names, nil)
 
-	names.Reset()
-	prevStart := 0
+	names = nil
+	var starts []int
 	var chunk []json.RawMessage
 	start := 0
 	flush := func(next int) {
@@ -240,17 +302,16 @@ func Build(docs []Doc, syn []Synonym) (files map[string][]byte, manifestURL stri
 		}
 		b, _ := json.Marshal(map[string]any{"start": start, "docs": chunk})
 		h := contentHash(b)
-		names.WriteString(h)
+		names = append(names, h)
 		files["search/d-"+h+".json"] = b
-		m.Starts = append(m.Starts, start-prevStart)
-		prevStart = start
+		starts = append(starts, start)
 		chunk, start = nil, next
 	}
 	size := 0
 	for i, d := range docs {
-		text := d.Body
-		if d.Summary != "" {
-			text = d.Summary + " " + text
+		text := d.Snippet
+		if text == "" {
+			text = strings.TrimSpace(d.Summary + " " + d.Body)
 		}
 		b, _ := json.Marshal([]string{d.URL, d.Title, d.Label, d.Status, clip(text, snippetRunes)})
 		chunk = append(chunk, b)
@@ -261,7 +322,7 @@ func Build(docs []Doc, syn []Synonym) (files map[string][]byte, manifestURL stri
 		}
 	}
 	flush(n)
-	m.Chunks = names.String()
+	m.ChunkTables, m.ChunkFirst = tables(files, names, starts)
 	for _, s := range syn {
 		e := append(append(append([]string{}, s.Words...), "="), s.Terms...)
 		m.Syn = append(m.Syn, e)
@@ -270,16 +331,17 @@ func Build(docs []Doc, syn []Synonym) (files map[string][]byte, manifestURL stri
 	mname := "search/manifest-" + contentHash(mb) + ".json"
 	files[mname] = mb
 
-	st = Stats{Docs: n, Tokens: len(post), Shards: shards, Chunks: len(m.Starts)}
+	st = Stats{Docs: n, Tokens: len(post), Shards: shards, Chunks: len(starts)}
 	for _, b := range files {
 		st.Bytes += len(b)
 	}
 	return files, "/" + mname, st
 }
 
-// idf is the BM25 inverse document frequency ×1000, rounded.
+// idf is the BM25 inverse document frequency ×1000, rounded, at least 1:
+// a word in every document still finds them.
 func idf(n, df int) int {
-	return int(math.Round(1000 * math.Log(1+(float64(n-df)+0.5)/(float64(df)+0.5))))
+	return max(1, int(math.Round(1000*math.Log(1+(float64(n-df)+0.5)/(float64(df)+0.5)))))
 }
 
 // shardOf is FNV-1a (32-bit) of the token's UTF-8 bytes modulo the shard count.

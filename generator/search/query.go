@@ -16,7 +16,7 @@ type Reader struct {
 	get     func(path string) ([]byte, error) // site-relative path without "/"
 	m       Manifest
 	syn     []Synonym
-	starts  []int
+	tables  map[string]Table
 	shards  map[int]map[string]postings
 	chunks  map[int][]DocInfo
 	fetched map[string]bool
@@ -42,7 +42,7 @@ type Hit struct {
 
 // Open reads the manifest at manifestPath ("search/manifest-….json").
 func Open(get func(path string) ([]byte, error), manifestPath string) (*Reader, error) {
-	r := &Reader{get: get, shards: map[int]map[string]postings{}, chunks: map[int][]DocInfo{}, fetched: map[string]bool{}}
+	r := &Reader{get: get, tables: map[string]Table{}, shards: map[int]map[string]postings{}, chunks: map[int][]DocInfo{}, fetched: map[string]bool{}}
 	b, err := r.fetch(strings.TrimPrefix(manifestPath, "/"))
 	if err != nil {
 		return nil, err
@@ -65,12 +65,28 @@ func Open(get func(path string) ([]byte, error), manifestPath string) (*Reader, 
 		}
 		r.syn = append(r.syn, s)
 	}
-	at := 0
-	for _, d := range r.m.Starts {
-		at += d
-		r.starts = append(r.starts, at)
-	}
 	return r, nil
+}
+
+// table returns name table k of the concatenated table names.
+func (r *Reader) table(names string, k int) (Table, error) {
+	if k < 0 || (k+1)*hashLen > len(names) {
+		return Table{}, errors.New("search: no such table")
+	}
+	h := names[k*hashLen : (k+1)*hashLen]
+	if t, ok := r.tables[h]; ok {
+		return t, nil
+	}
+	b, err := r.fetch("search/t-" + h + ".json")
+	if err != nil {
+		return Table{}, err
+	}
+	var t Table
+	if err := json.Unmarshal(b, &t); err != nil {
+		return Table{}, fmt.Errorf("search table: %w", err)
+	}
+	r.tables[h] = t
+	return t, nil
 }
 
 func (r *Reader) fetch(p string) ([]byte, error) {
@@ -195,14 +211,22 @@ func (r *Reader) Search(q string) ([]Hit, error) {
 
 // lookup returns the postings of tok, fetching its shard once.
 func (r *Reader) lookup(tok string) (postings, error) {
-	n := len(r.m.Shards) / hashLen
+	n := r.m.Shards
 	if n == 0 {
 		return postings{}, nil
 	}
 	k := shardOf(tok, n)
 	sh, ok := r.shards[k]
 	if !ok {
-		b, err := r.fetch("search/s-" + r.m.Shards[k*hashLen:(k+1)*hashLen] + ".bin")
+		t, err := r.table(r.m.ShardTables, k/tableSize)
+		if err != nil {
+			return postings{}, err
+		}
+		j := k % tableSize
+		if (j+1)*hashLen > len(t.Names) {
+			return postings{}, errors.New("search: shard table too short")
+		}
+		b, err := r.fetch("search/s-" + t.Names[j*hashLen:(j+1)*hashLen] + ".bin")
 		if err != nil {
 			return postings{}, err
 		}
@@ -267,13 +291,23 @@ func decodeShard(b []byte) (map[string]postings, error) {
 
 // Doc returns document i, fetching its chunk once.
 func (r *Reader) Doc(i int) (DocInfo, error) {
-	k := sort.SearchInts(r.starts, i+1) - 1
-	if k < 0 || i >= r.m.Docs {
+	if i < 0 || i >= r.m.Docs {
 		return DocInfo{}, fmt.Errorf("search: no document %d", i)
 	}
+	ti := sort.SearchInts(r.m.ChunkFirst, i+1) - 1
+	t, err := r.table(r.m.ChunkTables, ti)
+	if err != nil {
+		return DocInfo{}, err
+	}
+	j := sort.SearchInts(t.Starts, i+1) - 1
+	if j < 0 || (j+1)*hashLen > len(t.Names) {
+		return DocInfo{}, fmt.Errorf("search: no chunk for document %d", i)
+	}
+	k := ti*tableSize + j
+	start := t.Starts[j]
 	ds, ok := r.chunks[k]
 	if !ok {
-		b, err := r.fetch("search/d-" + r.m.Chunks[k*hashLen:(k+1)*hashLen] + ".json")
+		b, err := r.fetch("search/d-" + t.Names[j*hashLen:(j+1)*hashLen] + ".json")
 		if err != nil {
 			return DocInfo{}, err
 		}
@@ -292,7 +326,7 @@ func (r *Reader) Doc(i int) (DocInfo, error) {
 		}
 		r.chunks[k] = ds
 	}
-	j := i - r.starts[k]
+	j = i - start
 	if j >= len(ds) {
 		return DocInfo{}, fmt.Errorf("search: no document %d", i)
 	}

@@ -80,3 +80,23 @@ func TestSynonymErrors(t *testing.T) {
 		t.Errorf("bad TOML: %v", errs)
 	}
 }
+
+// A token in every document still finds them all (its idf is not rounded to 0).
+func TestEverywhereToken(t *testing.T) {
+	var docs []Doc
+	for i := 0; i < 3000; i++ {
+		docs = append(docs, Doc{URL: "/d/" + itoa(i) + "/", Title: "补贴", Body: "给予补贴"})
+	}
+	files, manifest, _ := Build(docs, nil)
+	r, err := Open(func(p string) ([]byte, error) { return files[p], nil }, manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits, err := r.Search("补贴")
+	if err != nil || len(hits) != 3000 {
+		t.Fatalf("%d hits, %v", len(hits), err)
+	}
+	if d, err := r.Doc(hits[2999].Doc); err != nil || d.URL != "/d/2999/" {
+		t.Errorf("last hit: %+v %v", d, err)
+	}
+}

@@ -17,7 +17,7 @@
   var more = document.getElementById("search-more");
   if (!indexURL || !input || !status || !list) return;
   var PAGE = 10; // results shown at a time
-  var SAT = 20, SYN_NUM = 9, SYN_DEN = 10, HASH = 10;
+  var SAT = 20, SYN_NUM = 9, SYN_DEN = 10, HASH = 10, TABLE = 128;
 
   // ---- tokenizer (tokenize.go) ----
   var hanRe = /\p{Script=Han}/u;
@@ -81,8 +81,8 @@
 
   // ---- index (query.go) ----
   var manifest = null; // promise
-  var syn = [], starts = [], shardNames = "", chunkNames = "", nshards = 0;
-  var shards = {}, chunks = {};
+  var syn = [], chunkFirst = [], shardTables = "", chunkTables = "", nshards = 0;
+  var shards = {}, chunks = {}, tables = {};
   var enc = new TextEncoder(), dec = new TextDecoder();
 
   function url(p) { return new URL(p, document.baseURI).href; }
@@ -95,15 +95,18 @@
   function load() {
     if (manifest) return manifest;
     manifest = getJSON(url(indexURL)).then(function (m) {
-      nshards = m.shards.length / HASH;
-      shardNames = m.shards;
-      chunkNames = m.chunks;
-      var at = 0;
-      m.starts.forEach(function (d) { at += d; starts.push(at); });
+      nshards = m.shards;
+      shardTables = m.shard_tables;
+      chunkTables = m.chunk_tables;
+      chunkFirst = m.chunk_first;
       (m.syn || []).forEach(function (e) {
         var k = e.indexOf("=");
         syn.push({ words: e.slice(0, k), terms: e.slice(k + 1) });
       });
+      // A small site has one table of each kind: fetch them now, in
+      // parallel, rather than one round trip later each.
+      if (shardTables.length === HASH) table(shardTables, 0);
+      if (chunkTables.length === HASH) table(chunkTables, 0);
       return m;
     });
     manifest.catch(function () { manifest = null; });
@@ -144,32 +147,47 @@
     }
     return out;
   }
+  function dir(name) { return url(indexURL.replace(/[^\/]*$/, "") + name); }
+  // table k of the concatenated table names (index.go: Table).
+  function table(names, k) {
+    var h = names.substr(k * HASH, HASH);
+    if (!tables[h]) {
+      tables[h] = getJSON(dir("t-" + h + ".json"));
+      tables[h].catch(function () { delete tables[h]; });
+    }
+    return tables[h];
+  }
   function shard(k) {
     if (!shards[k]) {
-      var u = url(indexURL.replace(/[^\/]*$/, "") + "s-" + shardNames.substr(k * HASH, HASH) + ".bin");
-      shards[k] = fetch(u).then(function (r) {
-        if (!r.ok) throw new Error(u + ": " + r.status);
-        return r.arrayBuffer();
+      shards[k] = table(shardTables, Math.floor(k / TABLE)).then(function (t) {
+        var u = dir("s-" + t.names.substr((k % TABLE) * HASH, HASH) + ".bin");
+        return fetch(u).then(function (r) {
+          if (!r.ok) throw new Error(u + ": " + r.status);
+          return r.arrayBuffer();
+        });
       }).then(decodeShard);
       shards[k].catch(function () { delete shards[k]; });
     }
     return shards[k];
   }
-  function chunkOf(doc) {
-    var lo = 0, hi = starts.length - 1;
-    while (lo < hi) { // last chunk whose start <= doc
+  function lastAtMost(xs, v) { // index of the last element <= v
+    var lo = 0, hi = xs.length - 1;
+    while (lo < hi) {
       var mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= doc) lo = mid; else hi = mid - 1;
+      if (xs[mid] <= v) lo = mid; else hi = mid - 1;
     }
     return lo;
   }
   function getDoc(doc) {
-    var k = chunkOf(doc);
-    if (!chunks[k]) {
-      chunks[k] = getJSON(url(indexURL.replace(/[^\/]*$/, "") + "d-" + chunkNames.substr(k * HASH, HASH) + ".json"));
-      chunks[k].catch(function () { delete chunks[k]; });
-    }
-    return chunks[k].then(function (c) {
+    var ti = lastAtMost(chunkFirst, doc);
+    return table(chunkTables, ti).then(function (t) {
+      var j = lastAtMost(t.starts, doc), k = ti * TABLE + j;
+      if (!chunks[k]) {
+        chunks[k] = getJSON(dir("d-" + t.names.substr(j * HASH, HASH) + ".json"));
+        chunks[k].catch(function () { delete chunks[k]; });
+      }
+      return chunks[k];
+    }).then(function (c) {
       var d = c.docs[doc - c.start];
       return { url: d[0], title: d[1], label: d[2], status: d[3], text: d[4] };
     });

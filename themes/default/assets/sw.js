@@ -8,7 +8,8 @@
 //             calculator page, offline page, open data);
 //   offline   the page shown for pages not saved, e.g. "offline/".
 // HTML and /data/ are network-first (never stale when online), with the saved
-// copy as fallback; hashed files (assets/, search/) are cache-first.
+// copy as fallback; hashed files (assets/) are cache-first; the search index
+// is not handled (network and HTTP cache only: search needs the network).
 /* global self, caches, fetch, Response, Request, URL */
 (function () {
   "use strict";
@@ -20,7 +21,7 @@
 
   function inScope(u) { return u.indexOf(SCOPE) === 0; }
   function rel(u) { return u.slice(SCOPE.length); }
-  function hashed(path) { return /^(assets|search)\//.test(path); }
+  function hashed(path) { return /^assets\//.test(path); }
   function isPage(path) {
     return !/^(assets|search|data)\//.test(path) && (path === "" || /\/$/.test(path) || /\.html$/.test(path));
   }
@@ -78,6 +79,10 @@
     var req = e.request;
     if (req.method !== "GET" || !inScope(req.url)) return;
     var path = rel(key(req.url));
+    // The search index is left to the network and the HTTP cache: its
+    // files are many and content-hashed, and a search must not wait for the
+    // worker (it may be busy storing the engine on a first visit).
+    if (/^search\/[^\/]+\.(json|bin)$/.test(path)) return;
     if (req.mode === "navigate" || isPage(path)) {
       e.respondWith(networkFirst(req, true));
     } else if (hashed(path) || PG.precache.indexOf(path) >= 0 && !/^data\//.test(path)) {

@@ -1,0 +1,137 @@
+package build
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"policyguide/generator/offline"
+	"policyguide/generator/search"
+)
+
+// BenchmarkSearchIndex10k times what the search index and the service
+// worker add to a build of the synthetic site (compare with Build10k):
+// go test ./generator/build -run XXX -bench 'SearchIndex10k|Build10k' -benchtime 3x
+func BenchmarkSearchIndex10k(b *testing.B) {
+	dir := b.TempDir()
+	content := synthSite(b, dir, benchN)
+	r, err := Generate(Options{Content: content, Date: testDay, NoWasm: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		syn, errs := search.LoadSynonyms(content)
+		docs := search.Docs(r.Site)
+		errs.Merge(search.CheckSynonyms(syn, docs))
+		if len(errs) > 0 {
+			b.Fatal(errs)
+		}
+		files, _, st := search.Build(docs, syn)
+		if i == 0 {
+			b.ReportMetric(float64(st.Docs), "docs")
+			b.ReportMetric(float64(st.Shards), "shards")
+			b.ReportMetric(float64(st.Chunks), "chunks")
+			b.ReportMetric(float64(st.Bytes), "index-bytes")
+		}
+		_ = files
+		_ = offline.Version(r.Files)
+	}
+}
+
+// budgetQueries are issue 10's test queries plus a few common words.
+var budgetQueries = []string{"大学生", "见习", "创业贷款", "技能证书", "稳岗", "退役军人", "残疾人", "零工", "补贴", "失业金"}
+
+// bytesPerQuery runs each query in a fresh reader (a reader's first search:
+// manifest, shards, and the chunks of the first 10 results) and returns the
+// largest and the mean raw and gzip sizes fetched.
+func bytesPerQuery(tb testing.TB, files map[string][]byte) (maxRaw, meanRaw, maxGz, meanGz int) {
+	manifest := ""
+	for name := range files {
+		if strings.HasPrefix(name, "search/manifest-") {
+			manifest = name
+		}
+	}
+	gz := map[string]int{}
+	for _, q := range budgetQueries {
+		var fetched []string
+		get := func(p string) ([]byte, error) {
+			b, ok := files[p]
+			if !ok {
+				return nil, errors.New("no " + p)
+			}
+			fetched = append(fetched, p)
+			return b, nil
+		}
+		r, err := search.Open(get, manifest)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		hits, err := r.Search(q)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for i := 0; i < len(hits) && i < 10; i++ {
+			if _, err := r.Doc(hits[i].Doc); err != nil {
+				tb.Fatal(err)
+			}
+		}
+		g := 0
+		seen := map[string]bool{}
+		for _, p := range fetched {
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			if _, ok := gz[p]; !ok {
+				var buf bytes.Buffer
+				w, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+				w.Write(files[p])
+				w.Close()
+				gz[p] = buf.Len()
+			}
+			g += gz[p]
+		}
+		tb.Logf("%s: %d results, %d files, %d bytes (gzip %d)", q, len(hits), len(seen), r.Bytes, g)
+		maxRaw, maxGz = max(maxRaw, r.Bytes), max(maxGz, g)
+		meanRaw += r.Bytes
+		meanGz += g
+	}
+	return maxRaw, meanRaw / len(budgetQueries), maxGz, meanGz / len(budgetQueries)
+}
+
+// TestSearchBytesPerQuery measures the index bytes one search downloads, on
+// the real content and on a synthetic site (1,000 pages here; 10,000 with
+// POLICYGUIDE_BENCH_PAGES=10000), against a 100 KB budget.
+func TestSearchBytesPerQuery(t *testing.T) {
+	real, err := Generate(Options{Content: filepath.Join("..", "..", "content"), Date: testDay, NoWasm: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 1000
+	if os.Getenv("POLICYGUIDE_BENCH_PAGES") != "" {
+		n = benchN
+	}
+	if testing.Short() {
+		n = 200
+	}
+	synth, err := Generate(Options{Content: synthSite(t, t.TempDir(), n), Date: testDay, NoWasm: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name  string
+		files map[string][]byte
+	}{{"real content", real.Files}, {strconv.Itoa(n) + " synthetic pages", synth.Files}} {
+		maxRaw, meanRaw, maxGz, meanGz := bytesPerQuery(t, c.files)
+		t.Logf("%s: bytes per query: max %d, mean %d; gzip max %d, mean %d", c.name, maxRaw, meanRaw, maxGz, meanGz)
+		if maxRaw > 100_000 {
+			t.Errorf("%s: a query downloads %d bytes, budget 100 KB", c.name, maxRaw)
+		}
+	}
+}
