@@ -90,6 +90,9 @@ func LoadSynonyms(contentDir string) ([]Synonym, diag.List) {
 // CheckSynonyms reports every synonym term that occurs in no document: a
 // synonym must lead to the document's own words.
 func CheckSynonyms(syn []Synonym, docs []Doc) diag.List {
+	if len(syn) == 0 {
+		return nil
+	}
 	var all strings.Builder
 	for _, d := range docs {
 		for _, s := range []string{d.Title, d.Label, d.Summary, d.Body} {

@@ -1,7 +1,6 @@
 package search
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -34,7 +33,15 @@ func fold(r rune) rune {
 	return r
 }
 
-func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+func isHan(r rune) bool {
+	switch {
+	case r >= 0x4E00 && r <= 0x9FFF: // CJK Unified Ideographs, the common case
+		return true
+	case r < 0x2E80:
+		return false
+	}
+	return unicode.Is(unicode.Han, r)
+}
 
 func isWord(r rune) bool {
 	return r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r > 0x7F && !isHan(r) && (unicode.IsLetter(r) || unicode.IsDigit(r))
@@ -90,22 +97,59 @@ func runs(text string) []run {
 }
 
 // indexTokens calls f for every token of text, in order, repeats included.
+// It gives the tokens of runs (see runsTokens in the tests) without building
+// the runs: Han characters are not changed by fold, so their tokens are
+// slices of text, and only words are folded into new strings.
 func indexTokens(text string, f func(tok string)) {
-	for _, r := range runs(text) {
-		if !r.han {
-			f(r.text)
-			if strings.HasSuffix(r.text, "%") && len(r.text) > 1 {
-				f(strings.TrimSuffix(r.text, "%"))
-			}
-			continue
-		}
-		prev := -1
-		for i, c := range r.text {
-			f(r.text[i : i+utf8.RuneLen(c)])
+	prev := -1 // offset of the previous Han character of the current run
+	var word []rune
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		c := fold(r)
+		if isHan(c) {
+			f(text[i : i+size])
 			if prev >= 0 {
-				f(r.text[prev : i+utf8.RuneLen(c)])
+				f(text[prev : i+size])
 			}
 			prev = i
+			i += size
+			continue
+		}
+		prev = -1
+		if !isWord(c) {
+			i += size
+			continue
+		}
+		// A word: the same rules as in runs.
+		word = append(word[:0], c)
+		i += size
+		for i < len(text) {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			c := fold(r)
+			last := word[len(word)-1]
+			if isWord(c) {
+				word = append(word, c)
+				i += size
+				continue
+			}
+			if c == '.' && isDigit(last) && i+size < len(text) {
+				n, _ := utf8.DecodeRuneInString(text[i+size:])
+				if isDigit(fold(n)) {
+					word = append(word, c)
+					i += size
+					continue
+				}
+			}
+			if c == '%' && isDigit(last) {
+				word = append(word, c)
+				i += size
+			}
+			break
+		}
+		w := string(word)
+		f(w)
+		if word[len(word)-1] == '%' && len(word) > 1 {
+			f(w[:len(w)-1])
 		}
 	}
 }

@@ -100,3 +100,38 @@ func TestEverywhereToken(t *testing.T) {
 		t.Errorf("last hit: %+v %v", d, err)
 	}
 }
+
+// runsTokens is the plain definition of the index tokens, from runs; the
+// fast indexTokens must give the same.
+func runsTokens(text string) []string {
+	var out []string
+	for _, r := range runs(text) {
+		if !r.han {
+			out = append(out, r.text)
+			if strings.HasSuffix(r.text, "%") && len(r.text) > 1 {
+				out = append(out, strings.TrimSuffix(r.text, "%"))
+			}
+			continue
+		}
+		rs := []rune(r.text)
+		for i := range rs {
+			out = append(out, string(rs[i]))
+			if i > 0 {
+				out = append(out, string(rs[i-1:i+1]))
+			}
+		}
+	}
+	return out
+}
+
+func FuzzIndexTokens(f *testing.F) {
+	for _, s := range []string{"失业率5.5%的控制目标", "ＡＢＣ　１２３％", "1.2.3.", "a.5", "5.a", "%5%", "１．５％", "é中文Ωx9", "\xff中\xfe", "𠀀𠀁"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, want := tokens(s), runsTokens(s)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: indexTokens %q, runs %q", s, got, want)
+		}
+	})
+}
