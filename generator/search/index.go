@@ -218,8 +218,8 @@ func tables(files map[string][]byte, names []string, starts []int) (string, []in
 }
 
 type posting struct {
-	doc int
-	w   int
+	doc int32
+	w   uint8
 }
 
 // Stats describes a built index.
@@ -231,12 +231,30 @@ type Stats struct {
 // Build indexes docs and returns the files (output path → bytes), the
 // manifest's site-relative URL and figures about the index.
 func Build(docs []Doc, syn []Synonym) (files map[string][]byte, manifestURL string, st Stats) {
-	post := map[string][]posting{}
-	weights := map[string]int{}
+	// One map lookup per token occurrence: tokens get ids, a document's
+	// weights are summed in a slice by id, then appended to the id's list
+	// (documents come in order, so every list is sorted).
+	ids := map[string]int32{}
+	var toks []string
+	var lists [][]posting
+	var weights []int
+	var touched []int32
 	for i, d := range docs {
-		clear(weights)
 		add := func(text string, w int) {
-			indexTokens(text, func(tok string) { weights[tok] += w })
+			indexTokens(text, func(tok string) {
+				id, ok := ids[tok]
+				if !ok {
+					id = int32(len(toks))
+					ids[tok] = id
+					toks = append(toks, tok)
+					lists = append(lists, nil)
+					weights = append(weights, 0)
+				}
+				if weights[id] == 0 {
+					touched = append(touched, id)
+				}
+				weights[id] += w
+			})
 		}
 		add(d.Title, weightTitle)
 		add(d.Label, weightTitle)
@@ -246,22 +264,23 @@ func Build(docs []Doc, syn []Synonym) (files map[string][]byte, manifestURL stri
 		if d.Measure {
 			boost = boostMeasure
 		}
-		for tok, w := range weights {
-			post[tok] = append(post[tok], posting{i, min(maxWeight, w*boost)})
+		for _, id := range touched {
+			lists[id] = append(lists[id], posting{int32(i), uint8(min(maxWeight, weights[id]*boost))})
+			weights[id] = 0
 		}
+		touched = touched[:0]
 	}
 	n := len(docs)
 	total := 0
-	for tok, ps := range post {
-		sort.Slice(ps, func(a, b int) bool { return ps[a].doc < ps[b].doc })
-		total += len(tok) + 4 + 2*len(ps)
+	for id, tok := range toks {
+		total += len(tok) + 4 + 2*len(lists[id])
 	}
 	shards := 1
 	for shards < maxShards && total/shards > shardBytes {
 		shards *= 2
 	}
 	byShard := make([][]string, shards)
-	for tok := range post {
+	for _, tok := range toks {
 		k := shardOf(tok, shards)
 		byShard[k] = append(byShard[k], tok)
 	}
@@ -274,12 +293,12 @@ func Build(docs []Doc, syn []Synonym) (files map[string][]byte, manifestURL stri
 		sort.Strings(toks)
 		buf = binary.AppendUvarint(buf[:0], uint64(len(toks)))
 		for _, tok := range toks {
-			ps := post[tok]
+			ps := lists[ids[tok]]
 			buf = binary.AppendUvarint(buf, uint64(len(tok)))
 			buf = append(buf, tok...)
 			buf = binary.AppendUvarint(buf, uint64(idf(n, len(ps))))
 			buf = binary.AppendUvarint(buf, uint64(len(ps)))
-			prev := 0
+			prev := int32(0)
 			for _, p := range ps {
 				buf = binary.AppendUvarint(buf, uint64(p.doc-prev))
 				buf = binary.AppendUvarint(buf, uint64(p.w))
@@ -294,13 +313,17 @@ func Build(docs []Doc, syn []Synonym) (files map[string][]byte, manifestURL stri
 
 	names = nil
 	var starts []int
-	var chunk []json.RawMessage
+	var chunk [][]byte
 	start := 0
 	flush := func(next int) {
 		if len(chunk) == 0 {
 			return
 		}
-		b, _ := json.Marshal(map[string]any{"start": start, "docs": chunk})
+		// {"start":N,"docs":[…]}, written by hand: the documents are JSON already.
+		b := append([]byte(`{"start":`), strconv.Itoa(start)...)
+		b = append(b, `,"docs":[`...)
+		b = append(b, bytes.Join(chunk, []byte(","))...)
+		b = append(b, "]}"...)
 		h := contentHash(b)
 		names = append(names, h)
 		files["search/d-"+h+".json"] = b
@@ -331,7 +354,7 @@ func Build(docs []Doc, syn []Synonym) (files map[string][]byte, manifestURL stri
 	mname := "search/manifest-" + contentHash(mb) + ".json"
 	files[mname] = mb
 
-	st = Stats{Docs: n, Tokens: len(post), Shards: shards, Chunks: len(starts)}
+	st = Stats{Docs: n, Tokens: len(toks), Shards: shards, Chunks: len(starts)}
 	for _, b := range files {
 		st.Bytes += len(b)
 	}

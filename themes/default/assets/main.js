@@ -107,7 +107,7 @@
     var empty = document.getElementById("offline-empty");
     if (!list || !window.caches) return;
     var prefix = "policyguide|" + siteRoot + "|";
-    var skip = /\/(assets|search|data)\/|\/offline\/$|\.(js|css|json|wasm|bin|ico)$/;
+    var skip = /\/(assets|data)\/|\/offline\/$|\.(js|css|json|wasm|bin|ico|xml|txt)$/;
     caches.keys().then(function (names) {
       return Promise.all(names.filter(function (n) { return n.indexOf(prefix) === 0; }).map(function (n) {
         return caches.open(n).then(function (c) {

@@ -22,8 +22,9 @@
   function inScope(u) { return u.indexOf(SCOPE) === 0; }
   function rel(u) { return u.slice(SCOPE.length); }
   function hashed(path) { return /^assets\//.test(path); }
+  function isIndex(path) { return /^search\/[^\/]+\.(json|bin)$/.test(path); }
   function isPage(path) {
-    return !/^(assets|search|data)\//.test(path) && (path === "" || /\/$/.test(path) || /\.html$/.test(path));
+    return !/^(assets|data)\//.test(path) && !isIndex(path) && (path === "" || /\/$/.test(path) || /\.html$/.test(path));
   }
   function key(u) { // pages are saved without their query (?q=…)
     var x = new URL(u);
@@ -82,7 +83,7 @@
     // The search index is left to the network and the HTTP cache: its
     // files are many and content-hashed, and a search must not wait for the
     // worker (it may be busy storing the engine on a first visit).
-    if (/^search\/[^\/]+\.(json|bin)$/.test(path)) return;
+    if (isIndex(path)) return;
     if (req.mode === "navigate" || isPage(path)) {
       e.respondWith(networkFirst(req, true));
     } else if (hashed(path) || PG.precache.indexOf(path) >= 0 && !/^data\//.test(path)) {
