@@ -22,8 +22,9 @@
 // alternatives are the run itself and the document terms the synonyms map it
 // to. An alternative scores Σ floor(idf·w·21/(w+20)) over its tokens found in
 // the document, times found/total tokens (integer division); a synonym
-// alternative counts 9/10. A group scores its best alternative; a document
-// the sum over groups. Ties go to the earlier document (measures first, in
+// alternative counts 9/10, and only when all its tokens are found (it is the
+// document's own term). A group scores its best alternative; a document the
+// sum over groups. Ties go to the earlier document (measures first, in
 // document order).
 package search
 
@@ -149,27 +150,37 @@ func plainText(h string) string {
 
 // dropElement removes every <name>…</name> element (not nested in itself) from h.
 func dropElement(h, name string) string {
-	open, end := "<"+name, "</"+name+">"
 	var b strings.Builder
 	for {
-		i := strings.Index(h, open)
-		if i < 0 || i+len(open) < len(h) && h[i+len(open)] != '>' && h[i+len(open)] != ' ' {
-			if i < 0 {
-				break
-			}
-			b.WriteString(h[:i+len(open)])
-			h = h[i+len(open):]
-			continue
+		i := indexTag(h, name)
+		if i < 0 {
+			break
 		}
-		j := strings.Index(h[i:], end)
+		j := strings.Index(h[i:], "</"+name+">")
 		if j < 0 {
 			break
 		}
 		b.WriteString(h[:i])
-		h = h[i+j+len(end):]
+		h = h[i+j+len("</"+name+">"):]
 	}
 	b.WriteString(h)
 	return b.String()
+}
+
+// indexTag is the offset of the first start tag <name> or <name …> in h, or -1.
+func indexTag(h, name string) int {
+	off := 0
+	for {
+		i := strings.Index(h[off:], "<"+name)
+		if i < 0 {
+			return -1
+		}
+		i += off
+		if k := i + 1 + len(name); k < len(h) && (h[k] == '>' || h[k] == ' ') {
+			return i
+		}
+		off = i + 1
+	}
 }
 
 // Manifest is search/manifest-HASH.json. Shard and chunk names are listed

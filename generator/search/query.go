@@ -112,8 +112,7 @@ type alt struct {
 	text string
 }
 
-// Groups cuts a query into groups of alternatives; exported for the tests
-// that compare it with search.js.
+// groups cuts a query into groups of alternatives (search.js: groups).
 func (r *Reader) groups(q string) []group {
 	var gs []group
 	for _, run := range runs(q) {

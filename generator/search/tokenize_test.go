@@ -135,3 +135,14 @@ func FuzzIndexTokens(f *testing.F) {
 		}
 	})
 }
+
+func TestDropElement(t *testing.T) {
+	in := `<p>a</p><blockquote>\n<p>quoted</p>\n</blockquote><b>x</b><blockquotes>keep</blockquotes><blockquote class="c">q2</blockquote>end`
+	want := `<p>a</p><b>x</b><blockquotes>keep</blockquotes>end`
+	if got := dropElement(in, "blockquote"); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got := plainText("<p>a &amp; b</p>\n<p>c</p>"); got != "a & b c" {
+		t.Errorf("plainText: %q", got)
+	}
+}
