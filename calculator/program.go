@@ -21,7 +21,7 @@ type Program struct {
 	// before Basis is "undetermined", never "not yet in force". 0 = none.
 	Basis     Date
 	BasisName string
-	Flow       *Flow // nil when the content declares no steps
+	Flow      *Flow // nil when the content declares no steps
 
 	// Indexes built by Check.
 	qIdx, pIdx, bIdx, benIdx map[string]int

@@ -129,7 +129,7 @@ func generate(opt Options) (*Result, error) {
 	}
 
 	files := map[string][]byte{}
-	entries := []string{"main.css", "main.js"}
+	entries := []string{"main.css", "main.js", "search.js"}
 	if prog != nil {
 		entries = append(entries, "calculator.css", "calculator.js")
 	}
@@ -146,6 +146,9 @@ func generate(opt Options) (*Result, error) {
 		}
 	}
 	files["data/measures.json"] = measuresJSON(s)
+	if errs := searchIndex(c, s, files, urls); len(errs) > 0 {
+		return nil, errs.Sort()
+	}
 
 	pages, err := render.Render(s, urls, th, render.Options{LiveReload: opt.LiveReload})
 	if err != nil {
@@ -159,6 +162,9 @@ func generate(opt Options) (*Result, error) {
 	errs.Merge(validate.Duplicates(dups, pageFiles(c, s)))
 	if len(errs) > 0 {
 		return nil, errs.Sort()
+	}
+	if err := offlineWorker(th, s, urls, files); err != nil {
+		return nil, err
 	}
 	return &Result{Site: s, Program: prog, Files: files, Warnings: warns.Sort()}, nil
 }

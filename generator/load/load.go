@@ -33,6 +33,7 @@ type Content struct {
 	Pages       []PageFile
 	Questions   *File  // calculator/questions.toml, nil if absent
 	Rules       []File // rules/*.toml in name order
+	Synonyms    *File  // search/synonyms.toml, nil if absent
 
 	// Documents are every document, in id order; Document is the main one
 	// (also in Documents). A legacy content folder has one, with ID "main".
@@ -303,6 +304,12 @@ func Load(dir string) (*Content, diag.List) {
 	}
 	c.Site.Updated = day(c.Site.Updated)
 	c.Document.Date = day(c.Document.Date)
+	// search/synonyms.toml (optional): the words citizens use → the document's terms
+	if _, err := os.Stat(filepath.Join(dir, "search", "synonyms.toml")); err == nil {
+		if data, ok := read(name("search/synonyms.toml"), &errs); ok {
+			c.Synonyms = &File{Name: name("search/synonyms.toml"), Data: data}
+		}
+	}
 	ld.unused(&errs)
 	return c, errs
 }

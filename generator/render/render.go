@@ -117,13 +117,14 @@ type job struct {
 
 // htmlKinds are the page layouts a theme must provide (layouts/<kind>.html).
 var htmlKinds = []string{"home", "measure", "measures", "category", "categories", "department",
-	"departments", "audience", "audiences", "document", "page", "calculator", "404"}
+	"departments", "audience", "audiences", "document", "page", "calculator", "404", "search", "offline"}
 
 // reserved are the first path segments generated pages use; a free page may
 // not take one.
 var reserved = map[string]bool{"measures": true, "categories": true, "departments": true,
 	"audiences": true, "document": true, "calculator": true, "assets": true, "data": true,
-	"documents": true, "calendar": true, "updates": true}
+	"documents": true, "calendar": true, "updates": true,
+	"search": true, "offline": true}
 
 // Render renders every page of s with the theme's layouts and returns the
 // files by output path ("index.html", "measures/m1/index.html", "404.html",
@@ -244,7 +245,7 @@ func parse(s *site.Site, a site.Assets, theme fs.FS) (*templates, error) {
 	// XML and text files use text/template (html/template would mangle
 	// <?xml …?>); their templates escape with the "xml" func.
 	t.text = ttmpl.New("").Funcs(ttmpl.FuncMap(fm))
-	for _, name := range []string{"sitemap.xml", "feed.xml", "robots.txt"} {
+	for _, name := range []string{"sitemap.xml", "feed.xml", "robots.txt", "opensearch.xml"} {
 		src, err := fs.ReadFile(theme, "layouts/"+name)
 		if err != nil {
 			return nil, fmt.Errorf("theme: %w", err)
@@ -271,7 +272,7 @@ func plan(s *site.Site, a site.Assets, t *templates, opt Options) ([]job, error)
 		if kind == "404" {
 			out = "404.html"
 		}
-		jobs = append(jobs, job{out: out, page: p, tmpl: t.html[kind], sitemap: kind != "404"})
+		jobs = append(jobs, job{out: out, page: p, tmpl: t.html[kind], sitemap: kind != "404" && kind != "offline"})
 	}
 	home := Crumb{"首页", "/"}
 
@@ -336,6 +337,10 @@ func plan(s *site.Site, a site.Assets, t *templates, opt Options) ([]job, error)
 		add("page", pg.URL(), &Page{Title: pg.Title, Page: pg, Crumbs: []Crumb{home, {pg.Title, pg.URL()}}})
 	}
 	planDocs(s, add)
+	// Search (search.js, index from generator/search) and the page the
+	// service worker shows for pages not saved offline.
+	add("search", "/search/", &Page{Title: "搜索", Crumbs: []Crumb{home, {"搜索", "/search/"}}})
+	add("offline", "/offline/", &Page{Title: "当前离线"})
 	add("404", "/404.html", &Page{Title: "页面未找到"})
 	return jobs, nil
 }
@@ -443,7 +448,7 @@ func prefix(s *site.Site, j job) string {
 // urlAttrs are the attributes whose site-relative URLs ("/x", not "//host")
 // the browser or the theme's scripts resolve against the page.
 var urlAttrs = map[string]bool{"href": true, "src": true, "action": true, "data-root": true,
-	"data-rules": true, "data-measures": true, "data-wasm": true, "data-wasm-exec": true}
+	"data-rules": true, "data-measures": true, "data-index": true, "data-wasm": true, "data-wasm-exec": true}
 
 // relativize rewrites the leading "/" of site-relative URLs in urlAttrs to
 // pre. html/template has already escaped every attribute value and all text,
@@ -475,13 +480,13 @@ func relativize(b []byte, pre string) []byte {
 	return append(out, b[i:]...)
 }
 
-// xmlFiles renders sitemap.xml, feed.xml and robots.txt.
+// xmlFiles renders sitemap.xml, feed.xml, robots.txt and opensearch.xml.
 func xmlFiles(s *site.Site, t *templates, urls []string, files map[string][]byte) error {
 	data := struct {
 		Site *site.Site
 		URLs []string // site-relative, in page order
 	}{s, urls}
-	for _, name := range []string{"sitemap.xml", "feed.xml", "robots.txt"} {
+	for _, name := range []string{"sitemap.xml", "feed.xml", "robots.txt", "opensearch.xml"} {
 		var buf bytes.Buffer
 		if err := t.text.ExecuteTemplate(&buf, name, data); err != nil {
 			return fmt.Errorf("render %s: %w", name, err)

@@ -110,7 +110,8 @@ func TestPagesRendered(t *testing.T) {
 		"categories/youth/index.html", "departments/index.html", "departments/hrss/index.html",
 		"departments/finance/index.html", "audiences/index.html", "audiences/enterprises/index.html",
 		"document/index.html", "calculator/index.html", "about/index.html", "404.html",
-		"sitemap.xml", "robots.txt", "feed.xml", "favicon.ico"}
+		"sitemap.xml", "robots.txt", "feed.xml", "favicon.ico", "search/index.html", "offline/index.html",
+		"opensearch.xml"}
 	var got []string
 	for k := range files {
 		got = append(got, k)
@@ -141,7 +142,8 @@ var (
 	anyURL       = regexp.MustCompile(`https?://[^\s"'<>)]+`)
 	scriptTag    = regexp.MustCompile(`(?s)<script\b([^>]*)>(.*?)</script>`)
 	styleAttr    = regexp.MustCompile(`(?i)<[^>]+\sstyle\s*=`)
-	xmlNamespace = map[string]bool{"http://www.sitemaps.org/schemas/sitemap/0.9": true, "http://www.w3.org/2005/Atom": true}
+	xmlNamespace = map[string]bool{"http://www.sitemaps.org/schemas/sitemap/0.9": true, "http://www.w3.org/2005/Atom": true,
+		"http://a9.com/-/spec/opensearch/1.1/": true}
 )
 
 // TestNoThirdParty: no URL to another host (only BaseURL-based ones), no

@@ -93,7 +93,6 @@ category = "%s"
 lead = ["市甲局"]
 partners = ["市乙局"]
 audiences = ["people"]
-valid_until = 2023-12-31
 paragraph = "p%d"
 +++
 `, i, i, i, i, cat, i+1) + Body(i)

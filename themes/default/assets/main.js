@@ -5,6 +5,10 @@
 (function () {
   "use strict";
   var root = document.documentElement;
+  // The site root, from this script's own URL (<root>/assets/main-HASH.js):
+  // the site may live under a path of its host.
+  var script = document.currentScript;
+  var siteRoot = script && script.src ? script.src.replace(/assets\/[^\/]*$/, "") : "";
   var KEY = "policyguide-mode";
   var LARGE = "mode-large";
 
@@ -80,9 +84,72 @@
     }
   }
 
+  // Offline: register the service worker (sw.js at the site root, written
+  // by the generator). Not under `serve` (live reload): a preview must never
+  // show saved pages. The page that registered it was loaded before the
+  // worker ran, so it asks the worker to save it.
+  function setupOffline() {
+    if (!siteRoot || root.dataset.livereload || !("serviceWorker" in navigator)) return;
+    var sw = navigator.serviceWorker;
+    sw.register(siteRoot + "sw.js", { scope: siteRoot, updateViaCache: "none" }).then(function () {
+      return sw.ready;
+    }).then(function (reg) {
+      if (!sw.controller && reg.active) reg.active.postMessage({ save: window.location.href });
+    }).catch(function () {
+      /* no offline support (private mode, file://): the site works online */
+    });
+    listSaved();
+  }
+
+  // On the offline page: list the pages this browser has saved.
+  function listSaved() {
+    var list = document.getElementById("offline-list");
+    var empty = document.getElementById("offline-empty");
+    if (!list || !window.caches) return;
+    var prefix = "policyguide|" + siteRoot + "|";
+    var skip = /\/(assets|data)\/|\/offline\/$|\.(js|css|json|wasm|bin|ico|xml|txt)$/;
+    caches.keys().then(function (names) {
+      return Promise.all(names.filter(function (n) { return n.indexOf(prefix) === 0; }).map(function (n) {
+        return caches.open(n).then(function (c) {
+          return c.keys().then(function (reqs) {
+            return Promise.all(reqs.filter(function (r) {
+              return r.url.indexOf(siteRoot) === 0 && !skip.test(r.url.slice(siteRoot.length - 1));
+            }).map(function (r) {
+              return c.match(r).then(function (res) { return res.text(); }).then(function (html) {
+                var t = new DOMParser().parseFromString(html, "text/html").title;
+                return { url: r.url, title: t || r.url };
+              });
+            }));
+          });
+        });
+      }));
+    }).then(function (lists) {
+      var seen = {}, pages = [];
+      lists.forEach(function (l) {
+        l.forEach(function (p) {
+          if (!seen[p.url]) { seen[p.url] = true; pages.push(p); }
+        });
+      });
+      pages.sort(function (a, b) { return a.url < b.url ? -1 : a.url > b.url ? 1 : 0; });
+      pages.forEach(function (p) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = p.url;
+        a.textContent = p.title;
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      list.hidden = pages.length === 0;
+      if (empty) empty.textContent = pages.length ? "共 " + pages.length + " 个页面：" : "这个浏览器还没有保存任何页面。";
+    }).catch(function () {
+      if (empty) empty.textContent = "无法读取已保存的页面。";
+    });
+  }
+
   function ready() {
     setupModeToggle();
     setupLiveReload();
+    setupOffline();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", ready);

@@ -1,0 +1,156 @@
+package search
+
+import (
+	"os"
+	"path/filepath"
+	"policyguide/calculator/diag"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func tokens(s string) []string {
+	var out []string
+	indexTokens(s, func(t string) { out = append(out, t) })
+	return out
+}
+
+func TestIndexTokens(t *testing.T) {
+	cases := map[string][]string{
+		"不得重复":         {"不", "得", "不得", "重", "得重", "复", "重复"},
+		"拨打12333咨询":    {"拨", "打", "拨打", "12333", "咨", "询", "咨询"},
+		"失业率5.5%的控制目标": {"失", "业", "失业", "率", "业率", "5.5%", "5.5", "的", "控", "的控", "制", "控制", "目", "制目", "标", "目标"},
+		"ＡＢＣ　１２３％":     {"abc", "123%", "123"},
+		"10+N公共":       {"10", "n", "公", "共", "公共"},
+		"版本1.2.3.":     {"版", "本", "版本", "1.2.3"},
+		"(含)":          {"含"},
+		"":             nil,
+	}
+	for in, want := range cases {
+		if got := tokens(in); !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: got %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTermTokens(t *testing.T) {
+	rs := runs("大学生 贷 见见见 12333")
+	var got [][]string
+	for _, r := range rs {
+		got = append(got, termTokens(r))
+	}
+	want := [][]string{{"大学", "学生"}, {"贷"}, {"见见"}, {"12333"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestSynonymErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(s string) {
+		if err := os.MkdirAll(filepath.Join(dir, "search"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, SynonymsFile), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	load := func(dir string) ([]Synonym, diag.List) {
+		data, err := os.ReadFile(filepath.Join(dir, SynonymsFile))
+		if err != nil {
+			return ParseSynonyms(filepath.ToSlash(filepath.Join(dir, SynonymsFile)), nil)
+		}
+		return ParseSynonyms(filepath.ToSlash(filepath.Join(dir, SynonymsFile)), data)
+	}
+	if syn, errs := load(dir); syn != nil || errs != nil {
+		t.Fatalf("missing file: %v %v", syn, errs)
+	}
+	write("[[synonyms]]\nwords = [\"大学生\"]\nterms = [\"高校毕业生\", \"不存在的词\"]\n\n[[synonyms]]\nwords = [\"a b\"]\nterms = []\nextra = 1\n")
+	syn, errs := load(dir)
+	errs.Merge(CheckSynonyms(syn, []Doc{{Body: "支持高校毕业生就业"}}))
+	got := errs.Sort().Error()
+	name := filepath.ToSlash(filepath.Join(dir, SynonymsFile))
+	for _, want := range []string{
+		name + ":3:1: synonym term \"不存在的词\" occurs in no page",
+		name + ":6:1: word \"a b\" must be one run",
+		name + ":5:1: terms is missing or empty",
+		"unknown key \"synonyms.extra\"",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("errors lack %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "高校毕业生") {
+		t.Errorf("a term that occurs was reported:\n%s", got)
+	}
+	write("[[synonyms]\nwords = 1\n")
+	if _, errs := load(dir); len(errs) != 1 || !strings.Contains(errs.Error(), name+":2:11: invalid TOML") {
+		t.Errorf("bad TOML: %v", errs)
+	}
+}
+
+// A token in every document still finds them all (its idf is not rounded to 0).
+func TestEverywhereToken(t *testing.T) {
+	var docs []Doc
+	for i := 0; i < 3000; i++ {
+		docs = append(docs, Doc{URL: "/d/" + itoa(i) + "/", Title: "补贴", Body: "给予补贴"})
+	}
+	files, manifest, _ := Build(docs, nil)
+	r, err := Open(func(p string) ([]byte, error) { return files[p], nil }, manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits, err := r.Search("补贴")
+	if err != nil || len(hits) != 3000 {
+		t.Fatalf("%d hits, %v", len(hits), err)
+	}
+	if d, err := r.Doc(hits[2999].Doc); err != nil || d.URL != "/d/2999/" {
+		t.Errorf("last hit: %+v %v", d, err)
+	}
+}
+
+// runsTokens is the plain definition of the index tokens, from runs; the
+// fast indexTokens must give the same.
+func runsTokens(text string) []string {
+	var out []string
+	for _, r := range runs(text) {
+		if !r.han {
+			out = append(out, r.text)
+			if strings.HasSuffix(r.text, "%") && len(r.text) > 1 {
+				out = append(out, strings.TrimSuffix(r.text, "%"))
+			}
+			continue
+		}
+		rs := []rune(r.text)
+		for i := range rs {
+			out = append(out, string(rs[i]))
+			if i > 0 {
+				out = append(out, string(rs[i-1:i+1]))
+			}
+		}
+	}
+	return out
+}
+
+func FuzzIndexTokens(f *testing.F) {
+	for _, s := range []string{"失业率5.5%的控制目标", "ＡＢＣ　１２３％", "1.2.3.", "a.5", "5.a", "%5%", "１．５％", "é中文Ωx9", "\xff中\xfe", "𠀀𠀁"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, want := tokens(s), runsTokens(s)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: indexTokens %q, runs %q", s, got, want)
+		}
+	})
+}
+
+func TestDropElement(t *testing.T) {
+	in := `<p>a</p><blockquote>\n<p>quoted</p>\n</blockquote><b>x</b><blockquotes>keep</blockquotes><blockquote class="c">q2</blockquote>end`
+	want := `<p>a</p><b>x</b><blockquotes>keep</blockquotes>end`
+	if got := dropElement(in, "blockquote"); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got := plainText("<p>a &amp; b</p>\n<p>c</p>"); got != "a & b c" {
+		t.Errorf("plainText: %q", got)
+	}
+}
