@@ -17,7 +17,7 @@ import (
 
 	"policyguide/calculator"
 	"policyguide/calculator/diag"
-	"policyguide/generator/build"
+	"policyguide/generator/pipeline"
 	"policyguide/generator/serve"
 )
 
@@ -58,7 +58,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fl.SetOutput(stderr)
 	content := fl.String("content", "content", "content `folder`")
 	date := fl.String("date", "", "reference `date` (YYYY-MM-DD) for expiry notices and the calculator; default today")
-	timeout := fl.Duration("timeout", build.DefaultTimeout, "stop a build or check that takes longer than `duration`")
+	timeout := fl.Duration("timeout", pipeline.DefaultTimeout, "stop a build or check that takes longer than `duration`")
 	var out *string
 	var addr *string
 	switch cmd {
@@ -88,7 +88,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "unexpected argument %q\n", fl.Arg(0))
 		return 2
 	}
-	opt := build.Options{Content: *content, Timeout: *timeout}
+	opt := pipeline.Options{Content: *content, Timeout: *timeout}
 	if *timeout <= 0 {
 		fmt.Fprintln(stderr, "--timeout must be positive")
 		return 2
@@ -106,7 +106,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "build":
 		opt.Out = *out
 		start := time.Now()
-		r, err := build.Build(opt)
+		r, err := pipeline.Build(opt)
 		if err != nil {
 			return fail(stderr, err)
 		}
@@ -114,7 +114,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "built %d files (%d measures) into %s in %v\n", len(r.Files), len(r.Site.Measures), opt.Out, time.Since(start).Round(time.Millisecond))
 	case "check":
 		opt.NoWasm = true
-		r, err := build.Generate(opt)
+		r, err := pipeline.Generate(opt)
 		if err != nil {
 			return fail(stderr, err)
 		}
@@ -133,7 +133,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 		opt.NoWasm = true
-		r, err := build.Generate(opt)
+		r, err := pipeline.Generate(opt)
 		if err != nil {
 			return fail(stderr, err)
 		}
@@ -183,7 +183,7 @@ func readEvalInput(stdin io.Reader, day time.Time) (calculator.Input, string) {
 	case in.Date == "" && flagDate != "":
 		in.Date = flagDate
 	case in.Date == "":
-		in.Date = build.Today().Format("2006-01-02")
+		in.Date = pipeline.Today().Format("2006-01-02")
 	}
 	return in, ""
 }

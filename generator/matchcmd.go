@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"policyguide/generator/build"
+	"policyguide/generator/pipeline"
 	"policyguide/generator/match"
 )
 
@@ -86,7 +86,7 @@ func matchCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !ok1 || !ok2 {
 		return 2
 	}
-	opt := build.Options{Content: *content}
+	opt := pipeline.Options{Content: *content}
 	if *date != "" {
 		d, err := time.Parse("2006-01-02", *date)
 		if err != nil {
@@ -97,7 +97,7 @@ func matchCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 
 	// Rules and mapping first: a wrong mapping fails before any row is read.
-	prog, err := build.Program(opt)
+	prog, err := pipeline.Program(opt)
 	if err != nil {
 		return fail(stderr, err)
 	}

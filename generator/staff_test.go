@@ -21,7 +21,7 @@ func TestStaffFlow(t *testing.T) {
 	}
 	root := t.TempDir()
 	content := filepath.Join(root, "content")
-	copyDir(t, "build/testdata/docs/content", content)
+	copyDir(t, "pipeline/testdata/docs/content", content)
 	git := func(date string, args ...string) string {
 		t.Helper()
 		cmd := exec.Command("git", append([]string{"-c", "user.name=测试员", "-c", "user.email=staff@example.test", "-c", "commit.gpgsign=false"}, args...)...)
@@ -172,7 +172,7 @@ func copyDir(t *testing.T, src, dst string) {
 // and the new document is in the 政策文件库.
 func TestNewDocument(t *testing.T) {
 	content := filepath.Join(t.TempDir(), "content")
-	copyDir(t, "build/testdata/docs/content", content)
+	copyDir(t, "pipeline/testdata/docs/content", content)
 	var out, errb bytes.Buffer
 	if c := run([]string{"new", "document", "--content", content, "--id", "shi-2026-1"}, nil, &out, &errb); c != 0 {
 		t.Fatalf("new document: %d %s", c, errb.String())
@@ -207,7 +207,7 @@ func TestNewDocument(t *testing.T) {
 // until filled, then passes; it states no end date of its own.
 func TestNewMeasureRules(t *testing.T) {
 	content := filepath.Join(t.TempDir(), "content")
-	copyDir(t, "build/testdata/docs/content", content)
+	copyDir(t, "pipeline/testdata/docs/content", content)
 	var out, errb bytes.Buffer
 	if c := run([]string{"new", "measure", "--content", content, "--document", "shi-2025-2", "--id", "x5", "--rules"}, nil, &out, &errb); c != 0 {
 		t.Fatalf("new measure --rules: %d %s", c, errb.String())

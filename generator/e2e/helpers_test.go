@@ -20,7 +20,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"policyguide/generator/build"
+	"policyguide/generator/pipeline"
 	"policyguide/generator/serve"
 )
 
@@ -56,11 +56,11 @@ func repoRoot(t *testing.T) string {
 
 // buildSite builds the real site with its wasm into a temporary folder.
 // The wasm cache (the user cache folder) keeps later runs fast.
-func buildSite(t *testing.T, root string) (*build.Result, string) {
+func buildSite(t *testing.T, root string) (*pipeline.Result, string) {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "public")
 	start := time.Now()
-	res, err := build.Build(build.Options{
+	res, err := pipeline.Build(pipeline.Options{
 		Content:    filepath.Join(root, "content"),
 		Out:        out,
 		Date:       time.Date(2023, 11, 1, 0, 0, 0, 0, time.UTC),

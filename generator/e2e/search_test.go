@@ -15,7 +15,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
-	"policyguide/generator/build"
+	"policyguide/generator/pipeline"
 	"policyguide/generator/offline"
 	"policyguide/generator/search"
 	"policyguide/generator/serve"
@@ -96,7 +96,7 @@ func manifestOf(t *testing.T, files map[string][]byte) string {
 	return ""
 }
 
-func testSearch(t *testing.T, browser context.Context, host string, sw *switchable, res *build.Result) {
+func testSearch(t *testing.T, browser context.Context, host string, sw *switchable, res *pipeline.Result) {
 	ctx, _ := newTab(t, browser, host)
 	within(t, ctx, 20*time.Second, chromedp.Navigate(host+"/search/"), chromedp.WaitReady(`#search-q`))
 	time.Sleep(200 * time.Millisecond)
@@ -329,7 +329,7 @@ func testOffline(t *testing.T, browser context.Context, host string, sw *switcha
 		t.Fatal(err)
 	}
 	out2 := filepath.Join(t.TempDir(), "public")
-	res2, err := build.Build(build.Options{Content: content, Out: out2, Date: time.Date(2023, 11, 1, 0, 0, 0, 0, time.UTC), ModuleRoot: root})
+	res2, err := pipeline.Build(pipeline.Options{Content: content, Out: out2, Date: time.Date(2023, 11, 1, 0, 0, 0, 0, time.UTC), ModuleRoot: root})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"policyguide/calculator"
-	"policyguide/generator/build"
+	"policyguide/generator/pipeline"
 )
 
 var (
@@ -23,7 +23,7 @@ var (
 // program compiles the real content's rules (content/ at the module root).
 func program(t testing.TB) *calculator.Program {
 	t.Helper()
-	progOnce.Do(func() { prog, progErr = build.Program(build.Options{Content: "../../content"}) })
+	progOnce.Do(func() { prog, progErr = pipeline.Program(pipeline.Options{Content: "../../content"}) })
 	if progErr != nil {
 		t.Fatal(progErr)
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"policyguide/generator/build"
+	"policyguide/generator/pipeline"
 )
 
 const goodHead = "audience = \"enterprises\"\ndate = 2023-11-01\n"
@@ -267,7 +267,7 @@ func TestRulesHash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, err := build.Program(build.Options{Content: abs})
+	q, err := pipeline.Program(pipeline.Options{Content: abs})
 	if err != nil {
 		t.Fatal(err)
 	}

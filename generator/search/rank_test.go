@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"policyguide/generator/build"
+	"policyguide/generator/pipeline"
 	"policyguide/generator/search"
 )
 
@@ -23,7 +23,7 @@ var (
 func realSite(t *testing.T) (map[string][]byte, string) {
 	t.Helper()
 	realOnce.Do(func() {
-		r, err := build.Generate(build.Options{Content: filepath.Join("..", "..", "content"),
+		r, err := pipeline.Generate(pipeline.Options{Content: filepath.Join("..", "..", "content"),
 			Date: time.Date(2023, 11, 1, 0, 0, 0, 0, time.UTC), NoWasm: true})
 		if err != nil {
 			realErr = err

@@ -21,7 +21,7 @@ import (
 	"sync"
 	"time"
 
-	"policyguide/generator/build"
+	"policyguide/generator/pipeline"
 )
 
 // Headers are the response headers a host should send with the site; serve
@@ -34,7 +34,7 @@ var Headers = map[string]string{
 
 // Server holds the latest good build and the current build error.
 type Server struct {
-	opt      build.Options
+	opt      pipeline.Options
 	mu       sync.Mutex
 	files    map[string][]byte
 	notFound []byte // 404.html with the site's absolute base URL mapped to "/"
@@ -63,7 +63,7 @@ var Timeouts = struct{ ReadHeader, Read, Write, Idle time.Duration }{
 }
 
 // New returns a server for opt; call Rebuild before serving.
-func New(opt build.Options) *Server {
+func New(opt pipeline.Options) *Server {
 	opt.LiveReload = true
 	return &Server{opt: opt, subs: map[chan string]bool{}}
 }
@@ -82,7 +82,7 @@ func (s *Server) HTTPServer() *http.Server {
 
 // Rebuild builds the site and tells every open page what happened.
 func (s *Server) Rebuild() error {
-	r, err := build.Generate(s.opt)
+	r, err := pipeline.Generate(s.opt)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	msg := "reload"
@@ -108,7 +108,7 @@ func (s *Server) Rebuild() error {
 }
 
 // Run serves on addr until the process ends.
-func Run(addr string, opt build.Options, stdout, stderr io.Writer) error {
+func Run(addr string, opt pipeline.Options, stdout, stderr io.Writer) error {
 	s := New(opt)
 	if err := s.Rebuild(); err != nil {
 		fmt.Fprintln(stderr, err)

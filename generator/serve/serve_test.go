@@ -10,12 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"policyguide/generator/build"
+	"policyguide/generator/pipeline"
 )
 
 func testServer(t *testing.T) *Server {
 	t.Helper()
-	s := New(build.Options{Content: "../build/testdata/mini/content", NoWasm: true,
+	s := New(pipeline.Options{Content: "../pipeline/testdata/mini/content", NoWasm: true,
 		Date: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)})
 	if err := s.Rebuild(); err != nil {
 		t.Fatal(err)

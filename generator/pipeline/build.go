@@ -2,7 +2,7 @@
 // load → model → calculator rules → render → assets → validate links → write.
 // Each stage reports all of its errors; the build stops after the first stage
 // that has any, so a later stage never works on broken input.
-package build
+package pipeline
 
 import (
 	"crypto/sha256"

@@ -1,4 +1,4 @@
-package build
+package pipeline
 
 import (
 	"path/filepath"
@@ -10,7 +10,7 @@ import (
 
 // BenchmarkBuild10k builds a synthetic site of 10,000 measure pages in memory
 // and writes it to disk, reporting pages per second.
-// go test ./generator/build -run XXX -bench Build10k -benchtime 3x
+// go test ./generator/pipeline -run XXX -bench Build10k -benchtime 3x
 func BenchmarkBuild10k(b *testing.B) {
 	dir := b.TempDir()
 	content, err := synth.Write(dir, benchN)

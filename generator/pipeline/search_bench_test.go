@@ -1,4 +1,4 @@
-package build
+package pipeline
 
 import (
 	"bytes"
@@ -23,7 +23,7 @@ import (
 // steps the build added (searchIndex, offlineWorker), timed alone; it
 // reports both and their ratio. Both run in the same iteration, so a busy
 // machine slows them alike.
-// go test ./generator/build -run XXX -bench SearchIndex10k -benchtime 3x
+// go test ./generator/pipeline -run XXX -bench SearchIndex10k -benchtime 3x
 func BenchmarkSearchIndex10k(b *testing.B) {
 	dir := b.TempDir()
 	content, err := synth.Write(dir, benchN)
