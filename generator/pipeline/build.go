@@ -23,6 +23,7 @@ import (
 	"policyguide/calculator/compile"
 	"policyguide/calculator/diag"
 	"policyguide/generator/assets"
+	"policyguide/generator/facts"
 	"policyguide/generator/load"
 	"policyguide/generator/markdown"
 	"policyguide/generator/model"
@@ -653,7 +654,7 @@ func modelAndRules(c *load.Content, md *markdown.Markdown, day time.Time) (*mode
 	prog, ruleFiles, perrs := rules(c, docs, mainDoc, &warns)
 	var mopt model.Options
 	if prog != nil {
-		mopt.Expand = newFacts(prog, calculator.MakeDate(day.Year(), int(day.Month()), day.Day())).expand
+		mopt.Expand = facts.New(prog, calculator.MakeDate(day.Year(), int(day.Month()), day.Day())).Expand
 		mopt.Validity = validity(prog)
 	}
 	m, errs := model.BuildWith(c, md, day, mopt)

@@ -1,4 +1,7 @@
-package pipeline
+// Package facts expands the {{param}}, {{bracket}} and {{until}} references
+// of a measure's prose from the compiled rules, and fails the prose that
+// states an amount or rate the rules do not hold.
+package facts
 
 import (
 	"regexp"
@@ -31,7 +34,8 @@ var (
 	numberRe = regexp.MustCompile(`([0-9][0-9,]*(?:\.[0-9]+)?)\s*(万元|元|%|％)`)
 )
 
-type facts struct {
+// Facts answers a measure's references from one compiled program.
+type Facts struct {
 	prog     *calculator.Program
 	day      calculator.Date
 	params   map[string]*calculator.Param
@@ -41,8 +45,9 @@ type facts struct {
 	rates    map[string]map[string]bool // measure → values in %
 }
 
-func newFacts(p *calculator.Program, day calculator.Date) *facts {
-	f := &facts{prog: p, day: day, params: map[string]*calculator.Param{}, brackets: map[string]*calculator.Bracket{},
+// New reads the facts of p as on day.
+func New(p *calculator.Program, day calculator.Date) *Facts {
+	f := &Facts{prog: p, day: day, params: map[string]*calculator.Param{}, brackets: map[string]*calculator.Bracket{},
 		benefits: map[string]*calculator.Benefit{}, money: map[string]map[string]bool{}, rates: map[string]map[string]bool{}}
 	add := func(set map[string]map[string]bool, m string, r calculator.Rat) {
 		if set[m] == nil {
@@ -83,8 +88,9 @@ func newFacts(p *calculator.Program, day calculator.Date) *facts {
 	return f
 }
 
-// expand replaces the references in src and checks its figures.
-func (f *facts) expand(measure string, at diag.Pos, src []byte) ([]byte, diag.List) {
+// Expand replaces the references in src (at is the position of its first
+// byte) and checks its figures.
+func (f *Facts) Expand(measure string, at diag.Pos, src []byte) ([]byte, diag.List) {
 	var errs diag.List
 	pos := func(off int) diag.Pos {
 		line, col := diag.LineCol(src, off)
@@ -120,14 +126,14 @@ func (f *facts) expand(measure string, at diag.Pos, src []byte) ([]byte, diag.Li
 	return out, errs
 }
 
-func (f *facts) qualify(measure, id string) string {
+func (f *Facts) qualify(measure, id string) string {
 	if strings.Contains(id, ".") {
 		return id
 	}
 	return measure + "." + id
 }
 
-func (f *facts) resolve(measure, kind, id string, n int, arg string) (string, string) {
+func (f *Facts) resolve(measure, kind, id string, n int, arg string) (string, string) {
 	switch kind {
 	case "param":
 		x := f.params[f.qualify(measure, id)]
@@ -185,7 +191,7 @@ func (f *facts) resolve(measure, kind, id string, n int, arg string) (string, st
 // check reports figures of the prose that no parameter of the measure has.
 // Worked examples (sections whose heading says 示例), quotations of the
 // document (blockquotes, 原文 sections) and code are not prose claims.
-func (f *facts) check(measure string, src []byte, pos func(int) diag.Pos) diag.List {
+func (f *Facts) check(measure string, src []byte, pos func(int) diag.Pos) diag.List {
 	var errs diag.List
 	money, rates := f.money[measure], f.rates[measure]
 	if len(money) == 0 && len(rates) == 0 {
