@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"policyguide/generator/pipeline"
 	"policyguide/generator/match"
+	"policyguide/generator/pipeline"
 )
 
 const matchUsage = `Usage: go run ./generator match --mapping MAP.toml --in REGISTER.csv [--out RESULT.csv] [flags]

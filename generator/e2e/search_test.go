@@ -15,8 +15,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
-	"policyguide/generator/pipeline"
 	"policyguide/generator/offline"
+	"policyguide/generator/pipeline"
 	"policyguide/generator/search"
 	"policyguide/generator/serve"
 )

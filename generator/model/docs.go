@@ -12,13 +12,15 @@ import (
 	"policyguide/calculator/compile"
 	"policyguide/calculator/diag"
 	"policyguide/generator/load"
+	"policyguide/generator/rules"
 	"policyguide/generator/site"
 )
 
 // documents builds every document with its paragraphs and returns the
 // paragraphs of each by anchor. s.Document is the main one.
-func documents(c *load.Content, s *site.Site, errs *diag.List) (map[string]*site.Document, map[*site.Document]map[string]*site.Paragraph) {
+func documents(c *load.Content, s *site.Site, errs *diag.List) (map[string]*site.Document, map[*site.Document]map[string]*site.Paragraph, *rules.Cites) {
 	byID := map[string]*site.Document{}
+	var all []*site.Document
 	paras := map[*site.Document]map[string]*site.Paragraph{}
 	for _, df := range c.Documents {
 		d := document(df, errs)
@@ -38,9 +40,14 @@ func documents(c *load.Content, s *site.Site, errs *diag.List) (map[string]*site
 			ps[p.Anchor] = p
 		}
 		paras[d] = ps
+		all = append(all, d)
+	}
+	cites := rules.NewCites(all)
+	for _, df := range c.Documents {
+		d := byID[df.ID]
 		for i, x := range df.Dates {
 			dd := site.DocDate{Date: x.Date, End: x.End, Title: x.Title, Cite: x.Cite}
-			dd.Anchor = findCite(d, x.Cite, df.Keys.At(df.Name, key("dates", i, "cite")), errs)
+			dd.Anchor = findCite(cites, d, x.Cite, df.Keys.At(df.Name, key("dates", i, "cite")), errs)
 			d.Dates = append(d.Dates, dd)
 		}
 		s.Documents = append(s.Documents, d)
@@ -58,27 +65,24 @@ func documents(c *load.Content, s *site.Site, errs *diag.List) (map[string]*site
 		}
 		return a.ID < b.ID
 	})
-	return byID, paras
+	return byID, paras, cites
 }
 
-// findCite returns the anchor of the paragraph of d that contains cite.
-func findCite(d *site.Document, cite string, pos diag.Pos, errs *diag.List) string {
-	n := compile.Normalize(cite)
-	if n == "" {
-		return ""
+// findCite returns the anchor of the paragraph of d that contains cite,
+// and reports a cite (not empty) that is in none.
+func findCite(cites *rules.Cites, d *site.Document, cite string, pos diag.Pos, errs *diag.List) string {
+	if p := cites.Find(d.ID, cite); p != nil {
+		return p.Anchor
 	}
-	for _, p := range d.Paragraphs {
-		if strings.Contains(compile.Normalize(p.Text), n) {
-			return p.Anchor
-		}
+	if compile.Normalize(cite) != "" {
+		errs.Add(pos, "cite is not in the text of %s (%s): quote its exact words, within one paragraph", d.Number, d.ID)
 	}
-	errs.Add(pos, "cite is not in the text of %s (%s): quote its exact words, within one paragraph", d.Number, d.ID)
 	return ""
 }
 
 // relations resolves every document's [[relations]] and attaches them to
 // the documents and measures concerned.
-func relations(c *load.Content, docs map[string]*site.Document, measures map[string]*site.Measure, errs *diag.List) {
+func relations(c *load.Content, docs map[string]*site.Document, cites *rules.Cites, measures map[string]*site.Measure, errs *diag.List) {
 	for _, df := range c.Documents {
 		from := docs[df.ID]
 		if from == nil {
@@ -101,7 +105,7 @@ func relations(c *load.Content, docs map[string]*site.Document, measures map[str
 				errs.Add(at("document"), "%s is dated before %s: only a later document can continue, amend or replace an earlier one", from.Number, to.Number)
 			}
 			r := &site.Relation{Type: rf.Type, From: from, To: to, Start: rf.From, Until: rf.Until, Cite: rf.Cite}
-			r.Anchor = findCite(from, rf.Cite, at("cite"), errs)
+			r.Anchor = findCite(cites, from, rf.Cite, at("cite"), errs)
 			for j, id := range rf.Measures {
 				m := measures[id]
 				switch {
@@ -128,15 +132,8 @@ func relations(c *load.Content, docs map[string]*site.Document, measures map[str
 				}
 			}
 		}
-		sort.SliceStable(m.Relations, func(i, j int) bool { return relDate(m.Relations[i]).Before(relDate(m.Relations[j])) })
+		sort.SliceStable(m.Relations, func(i, j int) bool { return m.Relations[i].Date().Before(m.Relations[j].Date()) })
 	}
-}
-
-func relDate(r *site.Relation) time.Time {
-	if !r.Start.IsZero() {
-		return r.Start
-	}
-	return r.From.Date
 }
 
 // status sets each document's status on day, from the end dates and

@@ -1,6 +1,7 @@
-// Package model turns loaded content into the site model: it resolves every
-// reference between files (category, audience, department, source paragraph),
-// converts Markdown, and reports each broken reference at its key.
+// Package model builds the immutable site model in one go from the loaded
+// content and the values of the earlier stages (compiled rules, git
+// history): it resolves every reference between files, converts Markdown,
+// and reports each broken reference at its key.
 package model
 
 import (
@@ -12,9 +13,13 @@ import (
 	"sync"
 	"time"
 
+	"policyguide/calculator"
 	"policyguide/calculator/diag"
+	"policyguide/generator/facts"
+	"policyguide/generator/history"
 	"policyguide/generator/load"
 	"policyguide/generator/markdown"
+	"policyguide/generator/rules"
 	"policyguide/generator/site"
 )
 
@@ -29,23 +34,22 @@ type Links struct {
 type Result struct {
 	Site  *site.Site
 	Links []Links
-	// Anchors maps each page URL to the ids its Markdown body defines.
-	Anchors map[string][]string
 }
 
 var idRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
-// Options are the optional hooks of Build.
-type Options struct {
-	// Expand rewrites a measure's Markdown body or summary before it is
-	// converted (e.g. {{param id}} references to the measure's rules) and
-	// reports problems, such as prose contradicting a parameter. at is the
-	// position of src's first byte. nil = no expansion.
-	Expand func(measure string, at diag.Pos, src []byte) ([]byte, diag.List)
-	// Validity sets a measure's ValidUntil and Parts (the dates its rules
-	// state) before the documents' status and the calendar are derived
-	// from them. nil = no dates.
-	Validity func(m *site.Measure)
+// Inputs are what the earlier stages give the model.
+type Inputs struct {
+	// Rules are the compiled rules (nil: the site has none). A measure's
+	// prose refers to their facts ({{param id}}, generator/facts) and its
+	// end dates, benefits and parameters come from them, and so does the
+	// calculator page.
+	Rules *rules.Result
+	// WasmURL and WasmExecURL locate the calculator's engine.
+	WasmURL, WasmExecURL string
+	// History is the content's git log, or HistoryErr why there is none.
+	History    *history.Log
+	HistoryErr error
 }
 
 // Documents returns every document split into anchored paragraphs and the
@@ -59,13 +63,13 @@ func Documents(c *load.Content) ([]*site.Document, *site.Document) {
 }
 
 // Build resolves content into a site. day is the build's reference date.
-func Build(c *load.Content, md *markdown.Markdown, day time.Time) (*Result, diag.List) {
-	return BuildWith(c, md, day, Options{})
-}
-
-// BuildWith is Build with hooks.
-func BuildWith(c *load.Content, md *markdown.Markdown, day time.Time, opt Options) (*Result, diag.List) {
+// Nothing changes the site after Build returns.
+func Build(c *load.Content, md *markdown.Markdown, day time.Time, in Inputs) (*Result, diag.List) {
 	var errs diag.List
+	var expand func(measure string, at diag.Pos, src []byte) ([]byte, diag.List)
+	if in.Rules != nil {
+		expand = facts.New(in.Rules.Stated, calculator.MakeDate(day.Year(), int(day.Month()), day.Day())).Expand
+	}
 	sf := c.Site
 	s := &site.Site{
 		Title: sf.Title, Description: sf.Description, BaseURL: strings.TrimRight(sf.BaseURL, "/"),
@@ -77,7 +81,7 @@ func BuildWith(c *load.Content, md *markdown.Markdown, day time.Time, opt Option
 	if !strings.HasPrefix(sf.BaseURL, "https://") && !strings.HasPrefix(sf.BaseURL, "http://") && sf.BaseURL != "" {
 		errs.Add(sf.Keys.At(sf.Name, "base_url"), "base_url must be an absolute http(s) URL, got %q", sf.BaseURL)
 	}
-	res := &Result{Site: s, Anchors: map[string][]string{}}
+	res := &Result{Site: s}
 	menuLinks := Links{Page: "/"}
 	for i, m := range sf.Menus {
 		s.Menus = append(s.Menus, site.MenuItem{Name: m.Name, URL: m.URL})
@@ -112,7 +116,7 @@ func BuildWith(c *load.Content, md *markdown.Markdown, day time.Time, opt Option
 		s.Departments = append(s.Departments, dep)
 	}
 
-	docs, docParas := documents(c, s, &errs)
+	docs, docParas, cites := documents(c, s, &errs)
 
 	// Measures: resolve references first, convert Markdown in parallel after.
 	ids := map[string]*site.Measure{}
@@ -123,8 +127,8 @@ func BuildWith(c *load.Content, md *markdown.Markdown, day time.Time, opt Option
 		}
 		at := func(k string) diag.Pos { return mf.Keys.At(mf.Name, k) }
 		summary := mf.Summary
-		if opt.Expand != nil && summary != "" {
-			out, xerrs := opt.Expand(mf.ID, at("summary"), []byte(summary))
+		if expand != nil && summary != "" {
+			out, xerrs := expand(mf.ID, at("summary"), []byte(summary))
 			summary = string(out)
 			errs.Merge(xerrs)
 		}
@@ -185,16 +189,20 @@ func BuildWith(c *load.Content, md *markdown.Markdown, day time.Time, opt Option
 		} else if mf.Paragraph != "" {
 			errs.Add(at("paragraph"), "paragraph %q is not in the source document (anchors are p1…p%d)", mf.Paragraph, len(doc.Paragraphs))
 		}
-		if opt.Validity != nil {
-			opt.Validity(m)
+		if in.Rules != nil {
+			validity(in.Rules.Stated, m)
 		}
 		s.Measures = append(s.Measures, m)
 	}
 	sortMeasures(s)
-	relations(c, docs, ids, &errs)
+	relations(c, docs, cites, ids, &errs)
 	status(s, day)
 	calendar(s)
 	contacts(c, s)
+	addHistory(c, s, in.History, in.HistoryErr)
+	if in.Rules != nil {
+		attachRules(c, s, in.Rules.Program, in)
+	}
 
 	// Pages
 	pageIDs := map[string]*site.Page{}
@@ -220,9 +228,9 @@ func BuildWith(c *load.Content, md *markdown.Markdown, day time.Time, opt Option
 	for _, mf := range c.Measures {
 		if m := ids[mf.ID]; m != nil && m.File == mf.Name {
 			body := mf.Body
-			if opt.Expand != nil {
+			if expand != nil {
 				var xerrs diag.List
-				body, xerrs = opt.Expand(mf.ID, diag.Pos{File: mf.Name, Line: mf.BodyLine, Col: 1}, body)
+				body, xerrs = expand(mf.ID, diag.Pos{File: mf.Name, Line: mf.BodyLine, Col: 1}, body)
 				errs.Merge(xerrs)
 			}
 			jobs = append(jobs, job{body, mf.Name, mf.BodyLine, m.URL(), func(r markdown.Result) { m.Body, m.TOC = r.HTML, r.TOC }})
@@ -255,7 +263,6 @@ func BuildWith(c *load.Content, md *markdown.Markdown, day time.Time, opt Option
 		j.apply(results[i])
 		errs.Merge(jobErrs[i])
 		res.Links = append(res.Links, Links{Page: j.page, Links: results[i].Links})
-		res.Anchors[j.page] = append(res.Anchors[j.page], results[i].IDs...)
 	}
 	return res, errs
 }

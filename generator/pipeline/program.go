@@ -3,25 +3,26 @@ package pipeline
 import (
 	"policyguide/calculator"
 	"policyguide/generator/load"
-	"policyguide/generator/markdown"
+	"policyguide/generator/model"
+	"policyguide/generator/rules"
 )
 
-// Program loads the content and compiles the calculator's rules only (the
-// rule examples are run too), without rendering pages, bundling assets or
-// building the wasm: what the match command needs. It returns nil and no
-// error when the content has no rules.
+// Program runs the load and rules stages only (the rule examples are run
+// too), without the site model, pages, assets or wasm: what the eval and
+// match commands need. A broken page link does not stop it. It returns nil
+// and no error when the content has no rules.
 func Program(opt Options) (*calculator.Program, error) {
-	day := opt.Date
-	if day.IsZero() {
-		day = Today()
-	}
 	c, errs := load.Load(opt.Content)
 	if len(errs) > 0 {
 		return nil, errs.Sort()
 	}
-	_, prog, _, errs := modelAndRules(c, markdown.New(), day)
+	docs, main := model.Documents(c)
+	rs, _, errs := rules.Compile(c, docs, main)
 	if len(errs) > 0 {
 		return nil, errs.Sort()
 	}
-	return prog, nil
+	if rs == nil {
+		return nil, nil
+	}
+	return rs.Program, nil
 }

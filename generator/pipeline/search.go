@@ -10,10 +10,10 @@ import (
 	"policyguide/generator/site"
 )
 
-// searchIndex adds the search index (generator/search) to files and its
-// manifest to the asset map as "search-index" (site-relative, for the search
-// page). Synonym errors carry file:line:col.
-func searchIndex(c *load.Content, s *site.Site, files map[string][]byte, urls site.Assets) diag.List {
+// searchIndex returns the search index's files (generator/search) and its
+// manifest's URL (site-relative, for the search page). Synonym errors carry
+// file:line:col.
+func searchIndex(c *load.Content, s *site.Site) (map[string][]byte, string, diag.List) {
 	var syn []search.Synonym
 	var errs diag.List
 	if c.Synonyms != nil {
@@ -22,19 +22,15 @@ func searchIndex(c *load.Content, s *site.Site, files map[string][]byte, urls si
 	docs := search.Docs(s)
 	errs.Merge(search.CheckSynonyms(syn, docs))
 	if len(errs) > 0 {
-		return errs
+		return nil, "", errs
 	}
 	sf, manifest, _ := search.Build(docs, syn)
-	for k, v := range sf {
-		files[k] = v
-	}
-	urls["search-index"] = manifest
-	return nil
+	return sf, manifest, nil
 }
 
-// offlineWorker adds the service worker (generator/offline) that stores the
-// engine, the assets, the calculator page and the pages a reader visits.
-func offlineWorker(th fs.FS, s *site.Site, urls site.Assets, files map[string][]byte) error {
+// offlineWorker returns the service worker (generator/offline) that stores
+// the engine, the assets, the calculator page and the pages a reader visits.
+func offlineWorker(th fs.FS, s *site.Site, urls site.Assets, files map[string][]byte) (map[string][]byte, error) {
 	pre := []string{"/favicon.ico", "/data/rules.json", "/data/measures.json"}
 	for _, name := range []string{"main.css", "main.js", "calculator.css", "calculator.js", "search.js"} {
 		if u := urls[name]; u != "" {
@@ -45,11 +41,8 @@ func offlineWorker(th fs.FS, s *site.Site, urls site.Assets, files map[string][]
 		pre = append(pre, "/calculator/", c.WasmURL, c.WasmExecURL)
 	}
 	sw, err := offline.Worker(th, files, pre)
-	if err != nil {
-		return err
+	if err != nil || sw == nil {
+		return nil, err
 	}
-	if sw != nil {
-		files[offline.Name] = sw
-	}
-	return nil
+	return map[string][]byte{offline.Name: sw}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -51,11 +52,13 @@ func BenchmarkSearchIndex10k(b *testing.B) {
 			b.Fatal(lerrs)
 		}
 		t2 := time.Now()
-		urls := map[string]string{}
-		if errs := searchIndex(lc, r.Site, files, urls); len(errs) > 0 {
+		sf, manifest, errs := searchIndex(lc, r.Site)
+		if len(errs) > 0 {
 			b.Fatal(errs)
 		}
-		if err := offlineWorker(theme.FS, r.Site, urls, files); err != nil {
+		maps.Copy(files, sf)
+		urls := map[string]string{"search-index": manifest}
+		if _, err := offlineWorker(theme.FS, r.Site, urls, files); err != nil {
 			b.Fatal(err)
 		}
 		t3 := time.Now()

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	sitetheme "policyguide/generator/theme"
 	theme "policyguide/themes/default"
 )
 
@@ -348,7 +349,7 @@ func TestLayer(t *testing.T) {
 		"layouts/404.html":        {Data: []byte(`{{define "main"}}<h1>自定义404</h1>{{end}}`)},
 		"static/robots-extra.txt": {Data: []byte("x")},
 	}
-	th := Layer(top, theme.FS)
+	th := sitetheme.Layer(top, theme.FS)
 	if err := fstest.TestFS(th, "layouts/404.html", "layouts/home.html", "static/robots-extra.txt", "static/favicon.ico"); err != nil {
 		t.Fatal(err)
 	}
@@ -390,7 +391,7 @@ func TestMissingLayout(t *testing.T) {
 }
 
 func TestTemplateErrorNamesPage(t *testing.T) {
-	th := Layer(fstest.MapFS{"layouts/measure.html": {Data: []byte(`{{define "main"}}{{.Measure.Nope}}{{end}}`)}}, theme.FS)
+	th := sitetheme.Layer(fstest.MapFS{"layouts/measure.html": {Data: []byte(`{{define "main"}}{{.Measure.Nope}}{{end}}`)}}, theme.FS)
 	_, err := Render(fixture(), fixtureAssets, th, Options{})
 	if err == nil || !strings.Contains(err.Error(), "measures/m1/index.html") {
 		t.Errorf("err = %v", err)

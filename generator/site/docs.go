@@ -41,6 +41,15 @@ func (r *Relation) Verb() string {
 	return r.Type
 }
 
+// Date is when the relation takes effect: its start, else the later
+// document's date. A measure's relations are in this order.
+func (r *Relation) Date() time.Time {
+	if !r.Start.IsZero() {
+		return r.Start
+	}
+	return r.From.Date
+}
+
 // CiteURL links to the cited paragraph of the later document.
 func (r *Relation) CiteURL() string { return r.From.URL() + "#" + r.Anchor }
 

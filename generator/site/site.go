@@ -124,7 +124,13 @@ func (m *Measure) EndDate() time.Time {
 // measure the day before it takes effect. by is the relation that set the
 // result (nil: end as given).
 func (m *Measure) Moved(end time.Time) (_ time.Time, by *Relation) {
-	for _, r := range m.Relations {
+	return Moved(m.Relations, end)
+}
+
+// Moved is end as moved by rels, a measure's relations in date order (see
+// Measure.Moved), and the relation that moved it last.
+func Moved(rels []*Relation, end time.Time) (_ time.Time, by *Relation) {
+	for _, r := range rels {
 		switch r.Type {
 		case "continues":
 			end, by = r.Until, r // zero when the continuation names no end

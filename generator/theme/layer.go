@@ -1,4 +1,4 @@
-package render
+package theme
 
 import (
 	"errors"
@@ -10,7 +10,7 @@ import (
 // Layer returns a file system in which every file of top overrides the file
 // of the same path in bottom, and directories list the entries of both. It
 // is how a site's theme folder overrides the embedded default theme file by
-// file: render.Layer(os.DirFS("themes/mine"), theme.FS).
+// file: Layer(os.DirFS("themes/mine"), defaulttheme.FS).
 func Layer(top, bottom fs.FS) fs.FS { return layered{top, bottom} }
 
 type layered struct{ top, bottom fs.FS }

@@ -1,4 +1,4 @@
-package assets
+package wasm
 
 import (
 	"bytes"
@@ -46,7 +46,7 @@ func TestWasmCache(t *testing.T) {
 		t.Helper()
 		before := goBuilds.Load()
 		start := time.Now()
-		w, err := Wasm(mod, ".", cache)
+		w, err := Build(mod, ".", cache)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,7 +55,7 @@ func TestWasmCache(t *testing.T) {
 		if built != wantBuild {
 			t.Fatalf("go build ran = %v, want %v", built, wantBuild)
 		}
-		if !bytes.HasPrefix(w.Bytes, []byte("\x00asm")) || len(w.Hash) != 16 {
+		if !bytes.HasPrefix(w.Bytes, []byte("\x00asm")) || len(w.Hash) != 12 {
 			t.Fatalf("bad result: %d bytes, hash %q", len(w.Bytes), w.Hash)
 		}
 		if !bytes.Contains(w.ExecJS, []byte("globalThis.Go")) {
@@ -108,7 +108,7 @@ func TestWasmConcurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], errs[i] = Wasm(mod, ".", cache)
+			results[i], errs[i] = Build(mod, ".", cache)
 		}()
 	}
 	wg.Wait()
@@ -132,7 +132,7 @@ func TestWasmBuildError(t *testing.T) {
 	}
 	mod, cache := copyFixture(t), t.TempDir()
 	write(t, filepath.Join(mod, "lib", "lib.go"), "package lib\n\nfunc Greeting() string { return 1 }\n")
-	if _, err := Wasm(mod, ".", cache); err == nil || !strings.Contains(err.Error(), "lib.go") {
+	if _, err := Build(mod, ".", cache); err == nil || !strings.Contains(err.Error(), "lib.go") {
 		t.Fatalf("err = %v, want the compiler's message", err)
 	}
 	entries, _ := os.ReadDir(filepath.Join(cache, "wasm"))

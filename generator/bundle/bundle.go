@@ -1,7 +1,6 @@
-// Package assets builds the theme's CSS and JavaScript with esbuild (bundled,
-// minified, content-hashed names) and the calculator's WebAssembly engine
-// with the Go toolchain (cached by a hash of its inputs).
-package assets
+// Package bundle builds the theme's CSS and JavaScript with esbuild into
+// minified files named by a hash of their content.
+package bundle
 
 import (
 	"encoding/json"
@@ -44,12 +43,12 @@ func Bundle(theme fs.FS, entries []string) (files map[string][]byte, urls site.A
 	var points []string
 	for _, e := range entries {
 		if !fs.ValidPath(e) {
-			return nil, nil, fmt.Errorf("assets: bad entry name %q", e)
+			return nil, nil, fmt.Errorf("bundle: bad entry name %q", e)
 		}
 		if _, err := fs.Stat(theme, path.Join("assets", e)); err == nil {
 			points = append(points, e)
 		} else if !errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, fmt.Errorf("assets: %w", err)
+			return nil, nil, fmt.Errorf("bundle: %w", err)
 		}
 	}
 	if len(points) == 0 {
@@ -89,7 +88,7 @@ func Bundle(theme fs.FS, entries []string) (files map[string][]byte, urls site.A
 	for _, f := range res.OutputFiles {
 		rel := strings.TrimPrefix(f.Path, workDir+"/")
 		if rel == f.Path || !strings.HasPrefix(rel, "assets/") {
-			return nil, nil, fmt.Errorf("assets: unexpected output path %q", f.Path)
+			return nil, nil, fmt.Errorf("bundle: unexpected output path %q", f.Path)
 		}
 		files[rel] = f.Contents
 	}
@@ -101,7 +100,7 @@ func Bundle(theme fs.FS, entries []string) (files map[string][]byte, urls site.A
 		} `json:"outputs"`
 	}
 	if err := json.Unmarshal([]byte(res.Metafile), &meta); err != nil {
-		return nil, nil, fmt.Errorf("assets: reading esbuild metafile: %w", err)
+		return nil, nil, fmt.Errorf("bundle: reading esbuild metafile: %w", err)
 	}
 	outs := make([]string, 0, len(meta.Outputs))
 	for out := range meta.Outputs {
@@ -119,13 +118,13 @@ func Bundle(theme fs.FS, entries []string) (files map[string][]byte, urls site.A
 			continue
 		}
 		if _, ok := files[out]; !ok {
-			return nil, nil, fmt.Errorf("assets: metafile names %q, which esbuild did not produce", out)
+			return nil, nil, fmt.Errorf("bundle: metafile names %q, which esbuild did not produce", out)
 		}
 		urls[entry] = "/" + out
 	}
 	for _, e := range points {
 		if urls[e] == "" {
-			return nil, nil, fmt.Errorf("assets: no output for entry %q", e)
+			return nil, nil, fmt.Errorf("bundle: no output for entry %q", e)
 		}
 	}
 	return files, urls, nil
@@ -178,7 +177,7 @@ func fsPlugin(theme fs.FS) api.Plugin {
 // buildError joins esbuild's messages as "file:line:col: text".
 func buildError(msgs []api.Message) error {
 	var b strings.Builder
-	b.WriteString("assets: esbuild failed:")
+	b.WriteString("bundle: esbuild failed:")
 	for _, m := range msgs {
 		b.WriteString("\n  ")
 		if l := m.Location; l != nil {

@@ -1,4 +1,6 @@
-package assets
+// Package wasm builds the calculator's WebAssembly engine with the Go
+// toolchain, cached by a hash of its inputs, under content-hashed names.
+package wasm
 
 import (
 	"bytes"
@@ -23,7 +25,41 @@ import (
 type WasmBuild struct {
 	Bytes  []byte // the GOOS=js GOARCH=wasm binary
 	ExecJS []byte // wasm_exec.js of the same Go toolchain (they must match)
-	Hash   string // first 16 hex digits of SHA-256(Bytes), for a hashed file name
+	Hash   string // Hash(Bytes): the name of the built engine
+}
+
+// Hash is the convention for a generated file's name: the first 12 hex
+// digits of the SHA-256 of its content.
+func Hash(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])[:12]
+}
+
+// Files are the engine and its loader under hashed names, with their URLs
+// for the calculator page ("wasm" and "wasm_exec").
+func (w WasmBuild) Files() (files map[string][]byte, wasmURL, execURL string) {
+	wasmName := "assets/calculator-" + w.Hash + ".wasm"
+	execName := "assets/wasm_exec-" + Hash(w.ExecJS) + ".js"
+	return map[string][]byte{wasmName: w.Bytes, execName: w.ExecJS}, "/" + wasmName, "/" + execName
+}
+
+// ModuleRoot finds the source of the calculator from the working folder:
+// the generator compiles the wasm from it, so one engine runs in the build
+// and in the browser.
+func ModuleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", errors.New("cannot find the Go toolchain to build the calculator's wasm: " + err.Error())
+	}
+	mod := strings.TrimSpace(string(out))
+	if mod == "" || mod == os.DevNull {
+		return "", errors.New("run the generator inside its source tree (the calculator's wasm is built from calculator/wasm)")
+	}
+	root := filepath.Dir(mod)
+	if _, err := os.Stat(filepath.Join(root, "calculator", "wasm")); err != nil {
+		return "", errors.New("calculator/wasm not found next to " + mod)
+	}
+	return root, nil
 }
 
 // wasmBuildFlags are part of the cache key: changing them must rebuild.
@@ -37,7 +73,7 @@ var goBuilds atomic.Int64
 // cacheMaxAge is how long an unused cache entry is kept.
 const cacheMaxAge = 30 * 24 * time.Hour
 
-// Wasm builds package pkg (e.g. "./calculator/wasm") of the module at
+// Build builds package pkg (e.g. "./calculator/wasm") of the module at
 // moduleRoot with GOOS=js GOARCH=wasm, using the go command found in PATH.
 //
 // Builds are cached in cacheDir/wasm/<key>.wasm, where key is a SHA-256 of
@@ -54,7 +90,7 @@ const cacheMaxAge = 30 * 24 * time.Hour
 // Safe for concurrent use, also across processes: each build writes into its
 // own temporary directory and the result is renamed into place atomically,
 // so readers see either no entry or a complete one.
-func Wasm(moduleRoot, pkg, cacheDir string) (WasmBuild, error) {
+func Build(moduleRoot, pkg, cacheDir string) (WasmBuild, error) {
 	env := append(os.Environ(), "GOOS=js", "GOARCH=wasm",
 		"GOWORK=off") // a go.work elsewhere must not change what is built
 	goenv, err := goEnv(moduleRoot, env)
@@ -111,8 +147,7 @@ func Wasm(moduleRoot, pkg, cacheDir string) (WasmBuild, error) {
 }
 
 func newWasmBuild(bin, execJS []byte) WasmBuild {
-	sum := sha256.Sum256(bin)
-	return WasmBuild{Bytes: bin, ExecJS: execJS, Hash: hex.EncodeToString(sum[:])[:16]}
+	return WasmBuild{Bytes: bin, ExecJS: execJS, Hash: Hash(bin)}
 }
 
 func isWasm(b []byte) bool { return bytes.HasPrefix(b, []byte("\x00asm")) }
