@@ -125,23 +125,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "ok: %d measures, %d pages, %d rule examples pass\n", len(r.Site.Measures), len(r.Files), n)
 	case "eval":
-		// The input is checked before the (slower) build, and never guessed:
+		// The input is checked before the rules are compiled, and never guessed:
 		// a bad input is a usage error (exit 2) with the reason on stderr.
 		in, msg := readEvalInput(stdin, opt.Date)
 		if msg != "" {
 			fmt.Fprintln(stderr, "eval:", msg)
 			return 2
 		}
-		opt.NoWasm = true
-		r, err := pipeline.Generate(opt)
+		// Content and rules only: a broken link on a page does not stop it.
+		prog, err := pipeline.Program(opt)
 		if err != nil {
 			return fail(stderr, err)
 		}
-		if r.Program == nil {
+		if prog == nil {
 			fmt.Fprintln(stderr, "this site has no calculator rules")
 			return 1
 		}
-		res := calculator.Eval(r.Program, in)
+		res := calculator.Eval(prog, in)
 		for _, e := range res.Errors {
 			who := e.Question + e.Field + e.Benefit
 			fmt.Fprintf(stderr, "eval: warning: %s: %s\n", who, e.Message)

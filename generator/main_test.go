@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -59,5 +61,33 @@ func TestEvalDate(t *testing.T) {
 	code = run([]string{"eval", "--content", "../content", "--date", "2030-01-01"}, strings.NewReader(`{"answers":{}}`), &out, &errb)
 	if code != 0 || !strings.HasPrefix(out.String(), `{"date":"2030-01-01"`) {
 		t.Errorf("exit %d, %.100s", code, out.String())
+	}
+}
+
+// TestEvalIgnoresPages: eval compiles the rules only, so a broken link on a
+// measure page (which check and build refuse) does not make it fail.
+func TestEvalIgnoresPages(t *testing.T) {
+	content := filepath.Join(t.TempDir(), "content")
+	copyDir(t, "pipeline/testdata/mini/content", content)
+	page := filepath.Join(content, "measures", "a1.md")
+	b, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(page, append(b, "\n[断链](/measures/no-such-page/)\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if code := run([]string{"check", "--content", content}, strings.NewReader(""), &out, &errb); code == 0 || !strings.Contains(out.String()+errb.String(), "no-such-page") {
+		t.Fatalf("check accepted the broken link: exit %d, %s%s", code, out.String(), errb.String())
+	}
+	out.Reset()
+	errb.Reset()
+	in := `{"date":"2023-11-01","audience":"people","answers":{"first_startup":true}}`
+	if code := run([]string{"eval", "--content", content}, strings.NewReader(in), &out, &errb); code != 0 {
+		t.Fatalf("eval failed on a page's broken link: exit %d: %s", code, errb.String())
+	}
+	if !strings.HasPrefix(out.String(), `{"date":"2023-11-01"`) {
+		t.Errorf("eval output: %.200s", out.String())
 	}
 }
