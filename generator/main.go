@@ -78,15 +78,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "Usage: go run ./generator %s [flags]\n\nFlags:\n", cmd)
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fl.NArg() > 0 {
-		fmt.Fprintf(stderr, "unexpected argument %q\n", fl.Arg(0))
-		return 2
+	if code, ok := parseFlags(fl, args, stderr); !ok {
+		return code
 	}
 	opt := pipeline.Options{Content: *content, Timeout: *timeout}
 	if *timeout <= 0 {
@@ -205,4 +198,20 @@ func printWarnings(w io.Writer, l diag.List) {
 	for _, e := range l {
 		fmt.Fprintf(w, "warning: %s\n", e.Error())
 	}
+}
+
+// parseFlags parses a command's flags and refuses extra arguments; code is
+// the exit code when it returns false (0 after -h).
+func parseFlags(fl *flag.FlagSet, args []string, stderr io.Writer) (code int, ok bool) {
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, false
+		}
+		return 2, false
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "unexpected argument %q\n", fl.Arg(0))
+		return 2, false
+	}
+	return 0, true
 }

@@ -50,15 +50,8 @@ func matchCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, matchUsage)
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fl.NArg() > 0 {
-		fmt.Fprintf(stderr, "unexpected argument %q\n", fl.Arg(0))
-		return 2
+	if code, ok := parseFlags(fl, args, stderr); !ok {
+		return code
 	}
 	if *mapping == "" || *in == "" {
 		fmt.Fprintln(stderr, "match needs --mapping and --in")

@@ -5,6 +5,7 @@ package rules
 
 import (
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -169,7 +170,7 @@ func relations(c *load.Content, docs []*site.Document, main *site.Document, cite
 				r.Anchor = p.Anchor
 			}
 			for _, m := range c.Measures {
-				if measureDoc(m, main) == to.ID && (len(rf.Measures) == 0 || contains(rf.Measures, m.ID)) {
+				if measureDoc(m, main) == to.ID && (len(rf.Measures) == 0 || slices.Contains(rf.Measures, m.ID)) {
 					out[m.ID] = append(out[m.ID], r)
 				}
 			}
@@ -179,15 +180,6 @@ func relations(c *load.Content, docs []*site.Document, main *site.Document, cite
 		sort.SliceStable(rs, func(i, j int) bool { return rs[i].Date().Before(rs[j].Date()) })
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // follow makes the calculator agree with the measure pages: a benefit's end
