@@ -285,14 +285,6 @@ type Expr struct {
 	idx  int // resolved index of the question, param or bracket
 }
 
-var binaryOps = map[string]bool{
-	"&&": true, "||": true, "==": true, "!=": true, "<": true, "<=": true,
-	">": true, ">=": true, "+": true, "-": true, "*": true, "/": true,
-}
-
-// IsBinary reports whether op is a binary operator.
-func IsBinary(op string) bool { return binaryOps[op] }
-
 // Flow is how the page asks the questions (content/calculator/questions.toml):
 // first what the reader wants to know (needs) and who they are, then small
 // steps of questions. The engine does not use it; the generator renders it.
