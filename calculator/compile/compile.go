@@ -130,7 +130,7 @@ func Compile(src Sources) (*calculator.Program, diag.List) {
 	}
 	c.checkProgram()
 	if len(c.errs) == 0 && !src.LaterExamples {
-		c.errs.Merge(RunExamples(c.p, src.Rules))
+		c.errs.Merge(runExamples(c.p, c.files))
 	}
 	if len(c.errs) > 0 {
 		return nil, c.errs.Sort()
