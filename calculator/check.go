@@ -6,11 +6,17 @@ import (
 	"unicode/utf8"
 )
 
-// Problem is an error found by Check. Formula is set (with Pos, a byte
-// offset in its Src) when the problem is inside an expression.
+// Problem is an error found by Check. At is the node it is about and Key
+// the field of that node ("kind", "benefits[1]", "expect[0].benefit"; "" =
+// the node itself); Also is a second place that explains it ("defined
+// here"), 0 = none. Formula is set (with Off, a byte offset in its Src)
+// when the problem is inside an expression.
 type Problem struct {
+	At      Pos
+	Key     string
+	Also    Pos
 	Formula *Formula
-	Pos     int
+	Off     int
 	Msg     string
 }
 
@@ -24,54 +30,61 @@ func (p *Program) Check() []Problem {
 	for i, q := range p.Questions {
 		q.name = ""
 		q.name = q.Name()
-		if _, dup := p.qIdx[q.ID]; dup {
-			c.add(nil, 0, "问题 "+q.ID+" 重复定义")
+		if j, dup := p.qIdx[q.ID]; dup {
+			c.also(q.Pos, "id", p.Questions[j].Pos, "问题 id "+q.ID+" 重复")
+			continue
 		}
 		p.qIdx[q.ID] = i
 		switch q.Type {
 		case TypeBool, TypeNumber:
 		case TypeChoice:
-			if len(q.Options) == 0 {
-				c.add(nil, 0, "选择题 "+q.ID+" 没有选项")
+			if len(q.Options) < 2 {
+				c.at(q.Pos, "options", "选择题 "+q.ID+" 至少需要两个选项")
 			}
 		default:
-			c.add(nil, 0, "问题 "+q.ID+" 的类型 "+strconv.Quote(q.Type)+" 未知")
+			c.at(q.Pos, "type", "问题 "+q.ID+" 的类型 "+strconv.Quote(q.Type)+" 未知（可用：bool、number、choice）")
 		}
 	}
 	for i, x := range p.Params {
-		if _, dup := p.pIdx[x.ID]; dup {
-			c.add(nil, 0, "参数 "+x.ID+" 重复定义")
+		if j, dup := p.pIdx[x.ID]; dup {
+			c.also(x.Pos, "id", p.Params[j].Pos, "参数 "+x.ID+" 重复定义")
 		}
 		p.pIdx[x.ID] = i
 		for k := 1; k < len(x.Values); k++ {
 			if x.Values[k].From <= x.Values[k-1].From {
-				c.add(nil, 0, "参数 "+x.ID+" 的生效日期必须从早到晚排列且不重复")
+				c.at(x.Values[k].Pos, "from", "参数 "+x.ID+" 的生效日期必须比上一个值晚（请按日期从早到晚排列）")
 			}
 		}
 		if len(x.Values) == 0 {
-			c.add(nil, 0, "参数 "+x.ID+" 没有取值")
+			c.at(x.Pos, "values", "参数 "+x.ID+" 没有取值")
 		}
 	}
 	for i, b := range p.Brackets {
-		if _, dup := p.bIdx[b.ID]; dup {
-			c.add(nil, 0, "分档表 "+b.ID+" 重复定义")
+		if j, dup := p.bIdx[b.ID]; dup {
+			c.also(b.Pos, "id", p.Brackets[j].Pos, "分档表 "+b.ID+" 重复定义")
 		}
 		p.bIdx[b.ID] = i
 		for _, rp := range BracketProblems(b.Rows) {
-			c.add(nil, 0, "分档表 "+b.ID+"："+rp.Msg)
+			key := "rows"
+			if len(b.Rows) > 0 {
+				key = "rows[" + strconv.Itoa(rp.Row) + "]"
+			}
+			c.at(b.Pos, key, "分档表 "+b.ID+"："+rp.Msg)
 		}
 	}
 	for i, b := range p.Benefits {
-		if _, dup := p.benIdx[b.ID]; dup {
-			c.add(nil, 0, "福利 "+b.ID+" 重复定义")
+		if j, dup := p.benIdx[b.ID]; dup {
+			c.also(b.Pos, "id", p.Benefits[j].Pos, "福利 id "+b.ID+" 重复")
+			continue
 		}
 		p.benIdx[b.ID] = i
 	}
 	for _, b := range p.Benefits {
 		c.benefit(b)
 	}
+	adjusted := map[string]bool{} // benefits whose persons an overlap adjusts
 	for _, x := range p.Exclusions {
-		c.exclusion(x)
+		c.exclusion(x, adjusted)
 	}
 	// Results are written without re-checking UTF-8 (it is the hot path in
 	// the browser), so every string a result can show is checked here once.
@@ -110,9 +123,9 @@ func (p *Program) Check() []Problem {
 		p.safe = p.safe && safeText(s)
 	}
 	for _, ex := range p.Examples {
-		for _, e := range ex.Expect {
+		for i, e := range ex.Expect {
 			if _, ok := p.benIdx[e.Benefit]; !ok {
-				c.add(nil, 0, "示例“"+ex.Name+"”中的福利 "+e.Benefit+" 不存在")
+				c.at(ex.Pos, "expect["+strconv.Itoa(i)+"].benefit", "示例“"+ex.Name+"”：未知的福利 "+e.Benefit)
 			}
 		}
 	}
@@ -181,27 +194,46 @@ type checker struct {
 	probs []Problem
 }
 
-func (c *checker) add(f *Formula, pos int, msg string) {
-	c.probs = append(c.probs, Problem{Formula: f, Pos: pos, Msg: msg})
+func (c *checker) add(f *Formula, off int, msg string) {
+	c.probs = append(c.probs, Problem{Formula: f, Off: off, Msg: msg})
+}
+
+// at reports a problem with field key of the node at pos.
+func (c *checker) at(pos Pos, key, msg string) {
+	c.probs = append(c.probs, Problem{At: pos, Key: key, Msg: msg})
+}
+
+// also reports a problem with a second place that explains it.
+func (c *checker) also(pos Pos, key string, other Pos, msg string) {
+	c.probs = append(c.probs, Problem{At: pos, Key: key, Also: other, Msg: msg})
 }
 
 func (c *checker) benefit(b *Benefit) {
+	kindOK := true
 	switch b.Kind {
 	case KindGrant, KindLoan, KindService:
 	default:
-		c.add(nil, 0, "福利 "+b.ID+" 的类别 "+strconv.Quote(b.Kind)+" 未知")
+		kindOK = false
+		c.at(b.Pos, "kind", "福利 "+b.ID+" 的类别 "+strconv.Quote(b.Kind)+" 未知（可用：grant、loan、service）")
 	}
 	if b.ValidFrom != 0 && b.ValidUntil != 0 && b.ValidFrom > b.ValidUntil {
-		c.add(nil, 0, "福利 "+b.ID+" 的生效日期晚于截止日期")
+		c.at(b.Pos, "valid_from", "福利 "+b.ID+" 的 valid_from 晚于 valid_until")
 	}
 	switch b.Claim {
 	case "":
+		if b.ClaimNote != "" {
+			c.at(b.Pos, "claim_note", "福利 "+b.ID+" 的 claim_note 只与 claim 一起使用")
+		}
 	case ClaimApply, ClaimOpen:
 		if strings.TrimSpace(b.ClaimNote) == "" {
-			c.add(nil, 0, "福利 "+b.ID+" 的 claim = "+strconv.Quote(b.Claim)+" 需要 claim_note 说明原因")
+			word := "可申报"
+			if b.Claim == ClaimOpen {
+				word = "可能符合"
+			}
+			c.at(b.Pos, "claim", "福利 "+b.ID+" 的 claim = "+strconv.Quote(b.Claim)+" 需要 claim_note：用一句话说明为什么最多只能是“"+word+"”")
 		}
 	default:
-		c.add(nil, 0, "福利 "+b.ID+" 的 claim "+strconv.Quote(b.Claim)+" 未知（可用：apply、open）")
+		c.at(b.Pos, "claim", "福利 "+b.ID+" 的 claim "+strconv.Quote(b.Claim)+" 未知（可用：apply = 竞争性申报，最多“可申报”；open = 文件未列出全部条件，最多“可能符合”）")
 	}
 	for i := range b.Criteria {
 		c.formula(b.Criteria[i].Expr, tBool)
@@ -213,8 +245,13 @@ func (c *checker) benefit(b *Benefit) {
 			c.formula(f, tNum)
 		}
 	}
+	if !kindOK {
+		return
+	}
 	if msg := FormProblem(b.Kind, b.Form, has); msg != "" {
-		c.add(nil, 0, "福利 "+b.ID+"："+msg)
+		c.at(b.Pos, "", "福利 "+b.ID+" 的金额："+msg)
+	} else if b.Form != FormNone && b.Form != FormUnstated && strings.TrimSpace(b.Unit) == "" {
+		c.at(b.Pos, "", "福利 "+b.ID+" 缺少 unit（金额单位，如 \"元\"）")
 	}
 }
 
@@ -314,30 +351,39 @@ func FormOf(kind string, has map[string]bool) string {
 	return FormNone
 }
 
-func (c *checker) exclusion(x *Exclusion) {
-	if len(x.Benefits) < 2 {
-		c.add(nil, 0, "互斥规则至少需要两项福利")
-	}
-	for _, id := range x.Benefits {
-		i, ok := c.p.benIdx[id]
-		if !ok {
-			c.add(nil, 0, "互斥规则中的福利 "+id+" 不存在")
-			continue
-		}
-		if x.Overlap != "" && c.p.Benefits[i].Form != FormPerPerson {
-			c.add(nil, 0, "互斥规则按人数调整（overlap）要求福利 "+id+" 按人计算（per_person + persons）")
-		}
-	}
+func (c *checker) exclusion(x *Exclusion, adjusted map[string]bool) {
 	if x.Overlap != "" {
-		if len(x.Benefits) != 2 {
-			c.add(nil, 0, "按人数调整的互斥规则（overlap）只能涉及两项福利")
+		for i, id := range x.Benefits {
+			if adjusted[id] {
+				c.at(x.Pos, "benefits["+strconv.Itoa(i)+"]", "福利 "+id+" 已在另一条按人数调整（overlap）的互斥规则中：每项福利只能有一条")
+			}
+			adjusted[id] = true
 		}
-		qi, ok := c.p.qIdx[x.Overlap]
-		if !ok {
-			c.add(nil, 0, "互斥规则的 overlap 问题 "+x.Overlap+" 不存在")
-		} else if c.p.Questions[qi].Type != TypeNumber {
-			c.add(nil, 0, "互斥规则的 overlap 问题 "+x.Overlap+" 必须是数字题（人数）")
+	}
+	if len(x.Benefits) < 2 {
+		c.at(x.Pos, "benefits", "互斥规则至少需要两项福利")
+	}
+	for i, id := range x.Benefits {
+		key := "benefits[" + strconv.Itoa(i) + "]"
+		j, ok := c.p.benIdx[id]
+		switch {
+		case !ok:
+			c.at(x.Pos, key, "互斥规则中有未知的福利 "+id)
+		case x.Overlap != "" && c.p.Benefits[j].Form != FormPerPerson:
+			c.at(x.Pos, key, "按人数调整（overlap）要求福利 "+id+" 按人计算（per_person + persons）")
 		}
+	}
+	if x.Overlap == "" {
+		return
+	}
+	qi, ok := c.p.qIdx[x.Overlap]
+	switch {
+	case len(x.Benefits) != 2:
+		c.at(x.Pos, "overlap", "按人数调整的互斥规则（overlap）只能涉及两项福利")
+	case !ok:
+		c.at(x.Pos, "overlap", "互斥规则的 overlap 中有未声明的问题 "+x.Overlap)
+	case c.p.Questions[qi].Type != TypeNumber:
+		c.at(x.Pos, "overlap", "overlap 问题 "+x.Overlap+" 必须是数字题（同时符合两项的人数）")
 	}
 }
 

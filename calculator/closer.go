@@ -279,8 +279,9 @@ func (en *env) candidates(b *Benefit, qi int) []Rat {
 			add(x)
 		}
 		if !q.Integer { // just past a strict bound, to the cent
-			for _, d := range []string{"0.01", "-0.01"} {
-				if x, err := root.Add(MustNumber(d)); err == nil {
+			cent := Rat{num: 1, den1: 99} // 1/100
+			for _, d := range []Rat{cent, cent.Neg()} {
+				if x, err := root.Add(d); err == nil {
 					add(x)
 				}
 			}

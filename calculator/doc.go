@@ -15,7 +15,7 @@
 //
 //	DecodeProgram(data []byte) (*Program, error)  // rules.json → checked program
 //	(*Program).JSON() []byte                       // program → rules.json (round-trips exactly)
-//	(*Program).Check() []Problem                   // resolve names, type-check, prepare
+//	(*Program).Check() []Problem                   // resolve names, type-check, prepare; each Problem names its node's Pos
 //	Evaluate(p *Program, inputJSON []byte) []byte  // JSON in, JSON out (page, wasm, eval command)
 //	DecodeInput(data []byte) (Input, []InputError)
 //	Eval(p *Program, in Input) Result              // typed form; Result.JSON() gives the output

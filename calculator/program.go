@@ -30,6 +30,12 @@ type Program struct {
 	safe                     bool    // every display text is safeText: results need no escaping
 }
 
+// Pos is where a node of the program came from: an opaque, cheap handle
+// (like go/token.Pos) that whoever built the program turns into
+// file:line:col when it prints a Problem. 0 means unknown (a program read
+// from JSON has no positions).
+type Pos int32
+
 // DefaultNotice is used when the content gives no notice of its own.
 const DefaultNotice = "本结果为根据您填写的信息作出的估算，非审批结果，实际能否享受及金额以主管部门审核为准。"
 
@@ -52,6 +58,7 @@ type Question struct {
 	Min, Max *Rat // inclusive bounds, nil = none
 	Integer  bool
 	Options  []Option
+	Pos      Pos
 
 	name string // Name(), cached by Check
 }
@@ -81,6 +88,7 @@ type Param struct {
 	Label   string
 	Unit    string
 	Values  []ParamValue // ordered by From, strictly increasing
+	Pos     Pos
 }
 
 // ParamValue is one value of a param and the day it took effect.
@@ -89,6 +97,7 @@ type ParamValue struct {
 	Value  Rat
 	Cite   string
 	Anchor string
+	Pos    Pos
 }
 
 // At returns the value in effect on day, if any.
@@ -110,6 +119,7 @@ type Bracket struct {
 	Cite    string
 	Anchor  string
 	Rows    []Row // consecutive: each From equals the previous Below
+	Pos     Pos
 }
 
 // Row is one range of a bracket: From inclusive, Below exclusive; nil = open.
@@ -171,6 +181,7 @@ type Benefit struct {
 	ValidAnchor     string
 	ValidFromCite   string
 	ValidFromAnchor string
+	Pos             Pos
 
 	static                *staticJSON // set by Check
 	validFrom, validUntil string      // dates as text, set by Check
@@ -215,6 +226,7 @@ type Criterion struct {
 	// Open: the document's list ends in "等" (or is otherwise open), so not
 	// meeting the listed alternatives gives 可能符合（以认定为准）, not 不符合.
 	Open bool
+	Pos  Pos
 }
 
 // Note is information shown with a result.
@@ -233,6 +245,7 @@ type Exclusion struct {
 	Label    string
 	Cite     string
 	Anchor   string
+	Pos      Pos
 }
 
 // Example is a worked example from the content, run by check and tests.
@@ -244,6 +257,7 @@ type Example struct {
 	Audience string
 	Answers  Value // JSON object, as the page would send it
 	Expect   []Expect
+	Pos      Pos
 }
 
 // Expect is the expected result for one benefit. Nil fields are not checked.
@@ -284,14 +298,6 @@ type Expr struct {
 	Pos  int // byte offset in Formula.Src (set by the compiler; not in JSON)
 	idx  int // resolved index of the question, param or bracket
 }
-
-var binaryOps = map[string]bool{
-	"&&": true, "||": true, "==": true, "!=": true, "<": true, "<=": true,
-	">": true, ">=": true, "+": true, "-": true, "*": true, "/": true,
-}
-
-// IsBinary reports whether op is a binary operator.
-func IsBinary(op string) bool { return binaryOps[op] }
 
 // Flow is how the page asks the questions (content/calculator/questions.toml):
 // first what the reader wants to know (needs) and who they are, then small

@@ -305,15 +305,6 @@ func ParseNumber(s string) (Rat, error) {
 	return mk(neg && num != 0, num, den)
 }
 
-// MustNumber is ParseNumber for constants in code and tests.
-func MustNumber(s string) Rat {
-	r, err := ParseNumber(s)
-	if err != nil {
-		panic("calculator: bad number " + strconv.Quote(s))
-	}
-	return r
-}
-
 // decimalDigits returns the number of fraction digits needed to write r
 // exactly, or -1 when r has no finite decimal expansion.
 func (r Rat) decimalDigits() int {

@@ -29,7 +29,7 @@ func TestParseNumber(t *testing.T) {
 }
 
 func TestArithmetic(t *testing.T) {
-	n := MustNumber
+	n := mustNumber
 	check := func(name string, r Rat, err error, want string) {
 		t.Helper()
 		if err != nil {
@@ -72,7 +72,7 @@ func TestArithmetic(t *testing.T) {
 }
 
 func TestCmp(t *testing.T) {
-	n := MustNumber
+	n := mustNumber
 	big := Int(math.MaxInt64)
 	third, _ := Int(1).Div(Int(3))
 	almost, _ := big.Sub(Int(1))
@@ -91,7 +91,7 @@ func TestCmp(t *testing.T) {
 }
 
 func TestRound2AndText(t *testing.T) {
-	n := MustNumber
+	n := mustNumber
 	third, _ := Int(1).Div(Int(3))
 	twoThirds, _ := Int(2).Div(Int(3))
 	for _, tc := range []struct {
@@ -145,4 +145,13 @@ func TestDates(t *testing.T) {
 			t.Errorf("date %q: %s %s", tc.in, d, d.Chinese())
 		}
 	}
+}
+
+// mustNumber is ParseNumber for constants in tests.
+func mustNumber(s string) Rat {
+	r, err := ParseNumber(s)
+	if err != nil {
+		panic("bad number " + s)
+	}
+	return r
 }

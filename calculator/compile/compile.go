@@ -66,18 +66,17 @@ type compiler struct {
 	docCites map[string]*citeIndex
 	doc      string // document of the cites being read ("" = Source)
 	formulas map[*calculator.Formula]loc
+	// nodes turns a calculator.Pos into a place: nodes[pos-1] is the
+	// table the node was read from.
+	nodes []loc
 	// declared names
 	questions map[string]*calculator.Question
 	params    map[string]bool // qualified ids
 	brackets  map[string]bool
-	benefits  map[string]loc
 	files     map[string]*file
-	excl      map[*calculator.Exclusion]loc
 	// questionsBroken: questions.toml did not parse, so expressions are not
 	// compiled (every identifier would be reported as undeclared).
 	questionsBroken bool
-	// expectations naming benefits not yet declared when read
-	pendingExpect []pendingExpect
 	// validity statements to check once every param is known
 	validities []validity
 }
@@ -100,8 +99,7 @@ func Compile(src Sources) (*calculator.Program, diag.List) {
 	c := &compiler{
 		src: src, p: &calculator.Program{Basis: src.Basis, BasisName: src.BasisName}, cites: newCiteIndex(src.Source),
 		formulas: map[*calculator.Formula]loc{}, questions: map[string]*calculator.Question{},
-		params: map[string]bool{}, brackets: map[string]bool{}, benefits: map[string]loc{},
-		files: map[string]*file{}, excl: map[*calculator.Exclusion]loc{},
+		params: map[string]bool{}, brackets: map[string]bool{}, files: map[string]*file{},
 	}
 	c.questionsFile(src.Questions)
 
@@ -132,12 +130,44 @@ func Compile(src Sources) (*calculator.Program, diag.List) {
 	}
 	c.checkProgram()
 	if len(c.errs) == 0 && !src.LaterExamples {
-		c.errs.Merge(RunExamples(c.p, src.Rules))
+		c.errs.Merge(runExamples(c.p, c.files))
 	}
 	if len(c.errs) > 0 {
 		return nil, c.errs.Sort()
 	}
 	return c.p, nil
+}
+
+// pos records where the node read from t comes from.
+func (c *compiler) pos(t *tbl) calculator.Pos {
+	c.nodes = append(c.nodes, loc{t.f, t.path})
+	return calculator.Pos(len(c.nodes))
+}
+
+// where turns a node's Pos and one of its keys ("kind", "rows[2]") into
+// file:line:col; the zero diag.Pos when pos is unknown.
+func (c *compiler) where(pos calculator.Pos, key string) diag.Pos {
+	p, _ := c.whereKey(pos, key)
+	return p
+}
+
+// whereKey is where, and whether the key itself is in the file (false: the
+// position is that of the nearest enclosing table).
+func (c *compiler) whereKey(pos calculator.Pos, key string) (diag.Pos, bool) {
+	if pos < 1 || int(pos) > len(c.nodes) {
+		return diag.Pos{}, false
+	}
+	l := c.nodes[pos-1]
+	path := l.path
+	switch {
+	case key == "":
+	case path == "" || key[0] == '[':
+		path += key
+	default:
+		path += "." + key
+	}
+	_, exact := l.f.pos[path]
+	return l.f.at(path), exact
 }
 
 func contains(list []string, s string) bool {
@@ -187,22 +217,16 @@ func (c *compiler) questionsFile(qf File) {
 		q := &calculator.Question{
 			ID: t.str("id", true), Audience: t.strs("audience", true), Type: t.str("type", true),
 			Label: t.str("label", true), Short: t.str("short", false), Help: t.str("help", false),
-			Unit: t.str("unit", false),
+			Unit: t.str("unit", false), Pos: c.pos(t),
 		}
 		if msg := validID(q.ID); msg != "" && q.ID != "" {
 			t.errAt(t.keyPath("id"), "问题 id %q %s", q.ID, msg)
 		}
-		if _, dup := c.questions[q.ID]; dup && q.ID != "" {
-			t.errAt(t.keyPath("id"), "问题 id %s 重复", q.ID)
+		if _, dup := c.questions[q.ID]; !dup {
+			c.questions[q.ID] = q
 		}
-		c.questions[q.ID] = q
 		c.audiences(t, "audience", q.Audience)
 		isNum := q.Type == calculator.TypeNumber
-		switch q.Type {
-		case calculator.TypeBool, calculator.TypeNumber, calculator.TypeChoice, "":
-		default:
-			t.errAt(t.keyPath("type"), "问题类型 %q 未知（可用：bool、number、choice）", q.Type)
-		}
 		for _, k := range []string{"min", "max", "integer", "unit"} {
 			if _, ok := t.m[k]; ok && !isNum && q.Type != "" {
 				t.errAt(t.keyPath(k), "%s 只适用于数字题（type = \"number\"）", k)
@@ -215,9 +239,6 @@ func (c *compiler) questionsFile(qf File) {
 		opts := t.tables("options", q.Type == calculator.TypeChoice)
 		if len(opts) > 0 && q.Type != calculator.TypeChoice {
 			t.errAt(t.keyPath("options"), "options 只适用于选择题（type = \"choice\"）")
-		}
-		if q.Type == calculator.TypeChoice && len(opts) == 1 {
-			t.errAt(t.keyPath("options"), "选择题至少需要两个选项")
 		}
 		seen := map[string]bool{}
 		for _, o := range opts {
@@ -353,8 +374,8 @@ func (c *compiler) declare(root *tbl, measure string) {
 				root.errAt(path, "id %q %s", id, validID(id))
 			case c.questions[id] != nil:
 				root.errAt(path, "%s 与问题 id 重名，请换一个名字", id)
-			case c.params[full] || c.brackets[full]:
-				root.errAt(path, "措施 %s 中的 id %s 重复", measure, id)
+			case kind == "params" && c.brackets[full] || kind == "brackets" && c.params[full]:
+				root.errAt(path, "措施 %s 中的 id %s 已用作另一种名称（参数与分档表不能重名）", measure, id)
 			case kind == "params":
 				c.params[full] = true
 			default:
@@ -466,9 +487,9 @@ func (c *compiler) rules(root *tbl, measure string) {
 	whole := c.measureValidity(root, measure)
 	for _, t := range root.tables("params", false) {
 		x := &calculator.Param{ID: measure + "." + t.str("id", true), Measure: measure,
-			Label: t.str("label", true), Unit: t.str("unit", false)}
+			Label: t.str("label", true), Unit: t.str("unit", false), Pos: c.pos(t)}
 		for _, vt := range t.tables("values", true) {
-			pv := calculator.ParamValue{From: vt.date("from", true)}
+			pv := calculator.ParamValue{From: vt.date("from", true), Pos: c.pos(vt)}
 			if r := vt.number("value", true); r != nil {
 				pv.Value = *r
 			}
@@ -477,9 +498,6 @@ func (c *compiler) rules(root *tbl, measure string) {
 			}
 			pv.Cite, pv.Anchor = c.cite(vt, "cite", true)
 			c.doc = c.measureDoc(measure)
-			if n := len(x.Values); n > 0 && pv.From != 0 && pv.From <= x.Values[n-1].From {
-				vt.errAt(vt.keyPath("from"), "生效日期必须比上一个值晚（请按日期从早到晚排列）")
-			}
 			x.Values = append(x.Values, pv)
 			vt.done()
 		}
@@ -488,7 +506,7 @@ func (c *compiler) rules(root *tbl, measure string) {
 	}
 	for _, t := range root.tables("brackets", false) {
 		b := &calculator.Bracket{ID: measure + "." + t.str("id", true), Measure: measure,
-			Label: t.str("label", true), Unit: t.str("unit", false)}
+			Label: t.str("label", true), Unit: t.str("unit", false), Pos: c.pos(t)}
 		b.Cite, b.Anchor = c.cite(t, "cite", true)
 		rows := t.tables("rows", true)
 		for _, rt := range rows {
@@ -498,11 +516,6 @@ func (c *compiler) rules(root *tbl, measure string) {
 			}
 			b.Rows = append(b.Rows, r)
 			rt.done()
-		}
-		if len(rows) > 0 {
-			for _, rp := range calculator.BracketProblems(b.Rows) {
-				rows[rp.Row].errAt(rows[rp.Row].path, "分档表 %s：%s", b.ID, rp.Msg)
-			}
 		}
 		t.done()
 		c.p.Brackets = append(c.p.Brackets, b)
@@ -515,10 +528,9 @@ func (c *compiler) rules(root *tbl, measure string) {
 	}
 	for _, t := range root.tables("exclusions", false) {
 		x := &calculator.Exclusion{Benefits: t.strs("benefits", true), Overlap: t.str("overlap", false),
-			Label: t.str("label", true)}
+			Label: t.str("label", true), Pos: c.pos(t)}
 		x.Cite, x.Anchor = c.cite(t, "cite", true)
 		c.p.Exclusions = append(c.p.Exclusions, x)
-		c.excl[x] = loc{t.f, t.path}
 		t.done()
 	}
 	for i, t := range root.tables("examples", false) {
@@ -532,30 +544,9 @@ func (c *compiler) benefit(t *tbl, measure string, whole *wholeValidity) {
 		Audience: t.strs("audience", true), Kind: t.str("kind", true), Fund: t.str("fund", false),
 		Departments: t.strs("departments", true), ValidFrom: t.date("valid_from", false),
 		ValidUntil: t.date("valid_until", false), Unit: t.str("unit", false),
-		Claim: t.str("claim", false), ClaimNote: t.str("claim_note", false)}
+		Claim: t.str("claim", false), ClaimNote: t.str("claim_note", false), Pos: c.pos(t)}
 	c.benefitValidity(t, b, measure, whole)
-	switch b.Claim {
-	case "":
-		if _, ok := t.m["claim_note"]; ok {
-			t.errAt(t.keyPath("claim_note"), "claim_note 只与 claim 一起使用")
-		}
-	case calculator.ClaimApply, calculator.ClaimOpen:
-		if strings.TrimSpace(b.ClaimNote) == "" {
-			t.errAt(t.keyPath("claim"), "claim = %q 需要 claim_note：用一句话说明为什么最多只能是“%s”", b.Claim, map[string]string{"apply": "可申报", "open": "可能符合"}[b.Claim])
-		}
-	default:
-		t.errAt(t.keyPath("claim"), "claim %q 未知（可用：apply = 竞争性申报，最多“可申报”；open = 文件未列出全部条件，最多“可能符合”）", b.Claim)
-	}
-	if prev, dup := c.benefits[b.ID]; dup && b.ID != "" {
-		t.errAt(t.keyPath("id"), "福利 id %s 重复（已在 %s 定义）", b.ID, prev.f.at(prev.path))
-	}
-	c.benefits[b.ID] = loc{t.f, t.path}
 	c.audiences(t, "audience", b.Audience)
-	switch b.Kind {
-	case calculator.KindGrant, calculator.KindLoan, calculator.KindService, "":
-	default:
-		t.errAt(t.keyPath("kind"), "类别 %q 未知（可用：grant、loan、service）", b.Kind)
-	}
 	if ci := c.docIndex(c.doc); b.Fund != "" && ci != nil && (c.src.Source != nil || c.src.Docs != nil) && ci.find(b.Fund) != "" {
 		t.errAt(t.keyPath("fund"), "资金来源“%s”在原文中找不到（只写原文写明的资金）", b.Fund)
 	}
@@ -563,9 +554,6 @@ func (c *compiler) benefit(t *tbl, measure string, whole *wholeValidity) {
 		if c.src.Departments != nil && !contains(c.src.Departments, d) {
 			t.errAt(t.keyPath("departments")+"["+strconv.Itoa(i)+"]", "未知的部门“%s”（须与 departments.toml 中的名称一致）", d)
 		}
-	}
-	if b.ValidFrom != 0 && b.ValidUntil != 0 && b.ValidFrom > b.ValidUntil {
-		t.errAt(t.keyPath("valid_from"), "valid_from 晚于 valid_until")
 	}
 	fs := []**calculator.Formula{&b.Amount, &b.PerPerson, &b.Persons, &b.AmountMin, &b.AmountMax, &b.TermMonths, &b.Cap}
 	has := map[string]bool{}
@@ -579,14 +567,6 @@ func (c *compiler) benefit(t *tbl, measure string, whole *wholeValidity) {
 		*fs[i] = c.formula(t, key, false, measure)
 	}
 	b.Form = calculator.FormOf(b.Kind, has)
-	if b.Kind != "" {
-		if msg := calculator.FormProblem(b.Kind, b.Form, has); msg != "" {
-			t.errAt(t.path, "福利 %s 的金额：%s", b.ID, msg)
-		}
-	}
-	if b.Form != calculator.FormNone && b.Form != calculator.FormUnstated && strings.TrimSpace(b.Unit) == "" && b.Kind != "" {
-		t.errAt(t.path, "福利 %s 缺少 unit（金额单位，如 \"元\"）", b.ID)
-	}
 	for _, nt := range t.tables("notes", false) {
 		n := calculator.Note{Text: nt.str("text", true)}
 		n.Cite, n.Anchor = c.cite(nt, "cite", false)
@@ -594,7 +574,7 @@ func (c *compiler) benefit(t *tbl, measure string, whole *wholeValidity) {
 		nt.done()
 	}
 	for _, ct := range t.tables("criteria", true) {
-		cr := calculator.Criterion{Label: ct.str("label", true), Expr: c.formula(ct, "expr", true, measure), Open: ct.boolean("open")}
+		cr := calculator.Criterion{Label: ct.str("label", true), Expr: c.formula(ct, "expr", true, measure), Open: ct.boolean("open"), Pos: c.pos(ct)}
 		cr.Cite, cr.Anchor = c.cite(ct, "cite", true)
 		b.Criteria = append(b.Criteria, cr)
 		ct.done()
@@ -605,7 +585,7 @@ func (c *compiler) benefit(t *tbl, measure string, whole *wholeValidity) {
 
 func (c *compiler) example(t *tbl, i int) {
 	ex := &calculator.Example{Name: t.str("name", true), File: t.f.name, Index: i,
-		Date: t.date("date", true), Audience: t.str("audience", false)}
+		Date: t.date("date", true), Audience: t.str("audience", false), Pos: c.pos(t)}
 	if ex.Audience != "" && c.src.Audiences != nil && !contains(c.src.Audiences, ex.Audience) {
 		t.errAt(t.keyPath("audience"), "未知的对象 %q", ex.Audience)
 	}
@@ -640,20 +620,11 @@ func (c *compiler) example(t *tbl, i int) {
 				}
 			}
 		}
-		if _, ok := c.benefits[e.Benefit]; !ok && e.Benefit != "" {
-			// Benefits of later files are not declared yet: checked again in checkProgram.
-			c.pendingExpect = append(c.pendingExpect, pendingExpect{et, e.Benefit})
-		}
 		ex.Expect = append(ex.Expect, e)
 		et.done()
 	}
 	t.done()
 	c.p.Examples = append(c.p.Examples, ex)
-}
-
-type pendingExpect struct {
-	t  *tbl
-	id string
 }
 
 func tomlToJSON(v any) (calculator.Value, bool) {
@@ -674,23 +645,32 @@ func tomlToJSON(v any) (calculator.Value, bool) {
 // audiences of the questions a benefit uses, and that each benefit has an
 // example.
 func (c *compiler) checkProgram() {
-	for _, pe := range c.pendingExpect {
-		if _, ok := c.benefits[pe.id]; !ok {
-			pe.t.errAt(pe.t.keyPath("benefit"), "未知的福利 %s", pe.id)
-		}
+	// Positions the reader already reported (a missing or malformed
+	// field): the checker's view of the same field adds nothing.
+	reported := map[diag.Pos]bool{}
+	for _, e := range c.errs {
+		reported[e.Pos] = true
 	}
 	probs := c.p.Check()
+	var unplaced []calculator.Problem
 	for _, pr := range probs {
-		if pr.Formula == nil {
-			continue // structural problems are reported with positions below/above
-		}
-		l, ok := c.formulas[pr.Formula]
-		if !ok {
+		if pr.Formula != nil {
+			if l, ok := c.formulas[pr.Formula]; ok {
+				c.errs.Add(l.f.valueAt(l.path, pr.Off, pr.Formula.Src), "%s", pr.Msg)
+			}
 			continue
 		}
-		c.errs.Add(l.f.valueAt(l.path, pr.Pos, pr.Formula.Src), "%s", pr.Msg)
+		at, exact := c.whereKey(pr.At, pr.Key)
+		switch {
+		case at.File == "":
+			unplaced = append(unplaced, pr)
+		case !exact && reported[at]: // a missing field, already reported
+		case pr.Also != 0:
+			c.errs.AddNote(at, diag.Note{Pos: c.where(pr.Also, pr.Key), Msg: "第一次定义在这里"}, "%s", pr.Msg)
+		default:
+			c.errs.Add(at, "%s", pr.Msg)
+		}
 	}
-	c.exclusions()
 	c.audienceOfQuestions()
 	c.checkValidities()
 	examples := map[string]bool{}
@@ -701,62 +681,14 @@ func (c *compiler) checkProgram() {
 	}
 	for _, b := range c.p.Benefits {
 		if !examples[b.ID] && b.ID != "" {
-			l := c.benefits[b.ID]
-			c.errs.Add(l.f.at(l.path+".id"), "福利 %s 没有示例：每项福利至少要有一个 [[examples]]，其 expect 中写明 benefit = %q", b.ID, b.ID)
+			c.errs.Add(c.where(b.Pos, "id"), "福利 %s 没有示例：每项福利至少要有一个 [[examples]]，其 expect 中写明 benefit = %q", b.ID, b.ID)
 		}
 	}
-	// Anything Check found that the compiler did not report itself.
+	// A problem without a place (an expression the reader could not
+	// compile, text that is not UTF-8) still stops the build.
 	if len(c.errs) == 0 {
-		for _, pr := range probs {
-			if pr.Formula == nil {
-				c.errs.Add(diag.Pos{File: c.src.Questions.Name}, "%s", pr.Msg)
-			}
-		}
-	}
-}
-
-// exclusions checks the benefits and overlap question of each exclusion.
-func (c *compiler) exclusions() {
-	byID := map[string]*calculator.Benefit{}
-	for _, b := range c.p.Benefits {
-		byID[b.ID] = b
-	}
-	adjusted := map[string]bool{} // benefits whose persons an overlap adjusts
-	for _, x := range c.p.Exclusions {
-		l := c.excl[x]
-		if x.Overlap != "" {
-			for i, id := range x.Benefits {
-				if adjusted[id] {
-					c.errs.Add(l.f.at(l.path+".benefits["+strconv.Itoa(i)+"]"), "福利 %s 已在另一条按人数调整（overlap）的互斥规则中：每项福利只能有一条", id)
-				}
-				adjusted[id] = true
-			}
-		}
-		if len(x.Benefits) < 2 {
-			c.errs.Add(l.f.at(l.path+".benefits"), "互斥规则至少需要两项福利")
-		}
-		for i, id := range x.Benefits {
-			at := l.f.at(l.path + ".benefits[" + strconv.Itoa(i) + "]")
-			b := byID[id]
-			switch {
-			case b == nil:
-				c.errs.Add(at, "未知的福利 %s", id)
-			case x.Overlap != "" && b.Form != calculator.FormPerPerson:
-				c.errs.Add(at, "按人数调整（overlap）要求福利 %s 按人计算（per_person + persons）", id)
-			}
-		}
-		if x.Overlap == "" {
-			continue
-		}
-		at := l.f.at(l.path + ".overlap")
-		q := c.questions[x.Overlap]
-		switch {
-		case len(x.Benefits) != 2:
-			c.errs.Add(at, "按人数调整的互斥规则（overlap）只能涉及两项福利")
-		case q == nil:
-			c.errs.Add(at, "未声明的问题 %s", x.Overlap)
-		case q.Type != calculator.TypeNumber:
-			c.errs.Add(at, "overlap 问题 %s 必须是数字题（同时符合两项的人数）", x.Overlap)
+		for _, pr := range unplaced {
+			c.errs.Add(diag.Pos{File: c.src.Questions.Name}, "%s", pr.Msg)
 		}
 	}
 }

@@ -6,8 +6,14 @@
 //	Compile(src Sources) (*calculator.Program, diag.List)
 //	RunExamples(p *calculator.Program, rules []File) diag.List  // also run by Compile unless Sources.LaterExamples
 //
-// TOML is strict: an unknown key, a missing required key or a value of the
-// wrong type is an error at that key. Numbers may be written as strings
+// TOML is read by diag.DecodeTOML (the reader every content file shares)
+// and is strict: an unknown key, a missing required key or a value of the
+// wrong type is an error at that key.
+//
+// Every node the compiler builds carries a calculator.Pos; the compiler
+// keeps the table from Pos to the TOML table it was read from, so the one
+// set of structural checks, calculator.Check, is reported at file:line:col
+// (a second place, such as the first definition of a duplicate, as a Note). Numbers may be written as strings
 // ("5.5") or bare (5.5); dates as TOML dates (2023-12-31).
 //
 // # questions.toml

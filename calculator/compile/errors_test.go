@@ -80,7 +80,7 @@ func TestRuleErrors(t *testing.T) {
 		{"unknown measure", `measure = "m1"`, `measure = "m99"`, "r.toml:1:1: 未知的措施 m99"},
 		{"unknown audience", `audience = ["enterprises"]`, `audience = ["aliens"]`, `r.toml:6:13: 未知的对象 "aliens"`},
 		{"unknown department", `departments = ["市人社局"]`, `departments = ["市人社局", "市外星局"]`, "r.toml:8:24: 未知的部门“市外星局”"},
-		{"unknown kind", `kind = "grant"`, `kind = "gift"`, `r.toml:7:1: 类别 "gift" 未知`},
+		{"unknown kind", `kind = "grant"`, `kind = "gift"`, `r.toml:7:1: 福利 b1 的类别 "gift" 未知`},
 		{"amount form conflict", `unit = "元"`, `unit = "元"` + "\namount_max = \"300\"", "r.toml:3:1: 福利 b1 的金额：金额写法冲突：amount_max 不能与 amount 同时使用"},
 		{"loan without limit", `kind = "grant"`, `kind = "loan"`, "r.toml:3:1: 福利 b1 的金额：缺少 amount_max"},
 		{"service with amount", `kind = "grant"`, `kind = "service"`, "r.toml:3:1: 福利 b1 的金额：服务类（service）不能有金额"},
@@ -88,20 +88,20 @@ func TestRuleErrors(t *testing.T) {
 		{"range without max", `amount = "premiums * 60 / 100"`, `amount_min = "1000"`, "r.toml:3:1: 福利 b1 的金额：缺少 amount_max"},
 		{"missing unit", `unit = "元"`, ``, "r.toml:3:1: 福利 b1 缺少 unit"},
 		{"duplicate benefit", "[[examples]]", "[[benefits]]\nid = \"b1\"\nname = \"x\"\naudience = [\"enterprises\"]\nkind = \"service\"\ndepartments = []\n[[benefits.criteria]]\nlabel = \"x\"\nexpr = \"firm_insured\"\ncite = \"参保企业\"\n\n[[examples]]", "r.toml:18:1: 福利 id b1 重复"},
-		{"valid dates reversed", `unit = "元"`, `unit = "元"` + "\nvalid_from = 2024-01-01\nvalid_until = 2023-12-31", "r.toml:11:1: valid_from 晚于 valid_until"},
+		{"valid dates reversed", `unit = "元"`, `unit = "元"` + "\nvalid_from = 2024-01-01\nvalid_until = 2023-12-31", "r.toml:11:1: 福利 b1 的 valid_from 晚于 valid_until"},
 		{"bad date", `date = 2023-11-01`, `date = "2023-11-31"`, "r.toml:19:1: date 应为日期"},
 		{"example fails", `amount = "600"`, `amount = "700"`, "r.toml:21:51: 示例“例”：amount 应为 700，实际为 600（计算：1,000元 × 60 ÷ 100 = 600元）"},
 		{"example status fails", `status = "eligible"`, `status = "ineligible"`, "r.toml:21:30: 示例“例”：b1 的状态应为 ineligible（不符合），实际为 eligible（符合）"},
 		{"example wrong amount form", `amount = "600"`, `amount_max = "600"`, "r.toml:21:51: 示例“例”：该福利的金额形式为 exact，不能用 amount_max；请用 amount"},
 		{"example answer invalid", `premiums = 1000`, `premiums = -5`, "r.toml:20:34: 示例“例”：答案 premiums 无效：不能为负数"},
 		{"example answer unknown question", `premiums = 1000 }`, `premiums = 1000, staff = 3 }`, "r.toml:20:51: 示例“例”：答案 staff 无效：没有这个问题"},
-		{"example unknown benefit", `benefit = "b1"`, `benefit = "b2"`, "r.toml:21:14: 未知的福利 b2"},
+		{"example unknown benefit", `benefit = "b1"`, `benefit = "b2"`, "r.toml:21:14: 示例“例”：未知的福利 b2"},
 		{"example bad status", `status = "eligible"`, `status = "ok"`, `r.toml:21:30: 状态 "ok" 未知`},
 		{"benefit without example", `benefit = "b1", status = "eligible", amount = "600"`, `benefit = "b1"`, ""}, // still has one (no checks)
 		{"question of other audience", `expr = "firm_insured"`, `expr = "firm_insured && returned_home"`, "r.toml:14:25: 问题 returned_home 不向“enterprises”提问"},
-		{"exclusion unknown benefit", "[[examples]]", "[[exclusions]]\nbenefits = [\"b1\", \"b9\"]\nlabel = \"x\"\ncite = \"参保企业\"\n\n[[examples]]", "r.toml:18:19: 未知的福利 b9"},
+		{"exclusion unknown benefit", "[[examples]]", "[[exclusions]]\nbenefits = [\"b1\", \"b9\"]\nlabel = \"x\"\ncite = \"参保企业\"\n\n[[examples]]", "r.toml:18:19: 互斥规则中有未知的福利 b9"},
 		{"bad number", `amount = "600"`, `amount = "6,00"`, `r.toml:21:51: amount 的值 "6,00" 不是有效的数字`},
-		{"param dates not increasing", "[[benefits]]", "[[params]]\nid = \"x\"\nlabel = \"x\"\nvalues = [ { from = 2023-02-01, value = 1, cite = \"参保企业\" }, { from = 2023-01-01, value = 2, cite = \"参保企业\" } ]\n\n[[benefits]]", "r.toml:6:63: 生效日期必须比上一个值晚"},
+		{"param dates not increasing", "[[benefits]]", "[[params]]\nid = \"x\"\nlabel = \"x\"\nvalues = [ { from = 2023-02-01, value = 1, cite = \"参保企业\" }, { from = 2023-01-01, value = 2, cite = \"参保企业\" } ]\n\n[[benefits]]", "r.toml:6:63: 参数 m1.x 的生效日期必须比上一个值晚"},
 		{"param named like a question", "[[benefits]]", "[[params]]\nid = \"premiums\"\nlabel = \"x\"\nvalues = [ { from = 2023-01-01, value = 1, cite = \"参保企业\" } ]\n\n[[benefits]]", "r.toml:4:1: premiums 与问题 id 重名"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -151,7 +151,7 @@ func TestQuestionErrors(t *testing.T) {
 	for _, tc := range []struct{ questions, want string }{
 		{"[[questions]]\nid = \"a b\"\naudience = [\"enterprises\"]\ntype = \"bool\"\nlabel = \"x\"\n", `q.toml:2:1: 问题 id "a b" 只能由英文字母`},
 		{"[[questions]]\nid = \"range\"\naudience = [\"enterprises\"]\ntype = \"bool\"\nlabel = \"x\"\n", `q.toml:2:1: 问题 id "range" 不能是 Go 关键字`},
-		{"[[questions]]\nid = \"x\"\naudience = [\"enterprises\"]\ntype = \"text\"\nlabel = \"x\"\n", `q.toml:4:1: 问题类型 "text" 未知`},
+		{"[[questions]]\nid = \"x\"\naudience = [\"enterprises\"]\ntype = \"text\"\nlabel = \"x\"\n", `q.toml:4:1: 问题 x 的类型 "text" 未知`},
 		{"[[questions]]\nid = \"x\"\naudience = [\"enterprises\"]\ntype = \"bool\"\nlabel = \"x\"\nmin = 0\n", "q.toml:6:1: min 只适用于数字题"},
 		{"[[questions]]\nid = \"x\"\naudience = [\"enterprises\"]\ntype = \"choice\"\nlabel = \"x\"\noptions = [ { value = \"a\", label = \"A\" }, { value = \"a\", label = \"B\" } ]\n", `q.toml:6:45: 选项值 "a" 重复`},
 		{"[[questions]]\nid = \"x\"\naudience = [\"enterprises\"]\ntype = \"number\"\nlabel = \"x\"\nmin = 5\nmax = 1\n", "q.toml:6:1: min 大于 max"},
@@ -214,4 +214,22 @@ func TestCitationNormalisation(t *testing.T) {
 			t.Errorf("%q should not be found", cite)
 		}
 	}
+}
+
+// TestDuplicateHasNote: a name defined twice is reported where it is
+// repeated, with a note at the first definition (not text in the message).
+func TestDuplicateHasNote(t *testing.T) {
+	src := loadDir(t, "testdata/ok")
+	dup := strings.Replace(validRule, "[[examples]]", "[[benefits]]\nid = \"b1\"\nname = \"x\"\naudience = [\"enterprises\"]\nkind = \"service\"\ndepartments = []\n[[benefits.criteria]]\nlabel = \"x\"\nexpr = \"firm_insured\"\ncite = \"参保企业\"\n\n[[examples]]", 1)
+	src.Rules = []File{{Name: "r.toml", Src: []byte(dup)}}
+	_, errs := Compile(src)
+	for _, e := range errs {
+		if strings.Contains(e.Msg, "b1 重复") {
+			if e.Pos.String() != "r.toml:18:1" || len(e.Notes) != 1 || e.Notes[0].Pos.String() != "r.toml:4:1" || strings.Contains(e.Msg, "r.toml") {
+				t.Errorf("duplicate: %s, notes %+v; want at r.toml:18:1 with a note at r.toml:4:1", e.Pos, e.Notes)
+			}
+			return
+		}
+	}
+	t.Errorf("duplicate benefit not reported: %v", errs)
 }

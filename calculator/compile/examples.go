@@ -16,6 +16,12 @@ func RunExamples(p *calculator.Program, rules []File) diag.List {
 	for _, f := range rules {
 		files[f.Name] = &file{name: f.Name, src: f.Src, pos: diag.TOMLPositions(f.Src, f.Name, 1)}
 	}
+	return runExamples(p, files)
+}
+
+// runExamples is RunExamples over files already read (Compile's: their key
+// positions are not computed again).
+func runExamples(p *calculator.Program, files map[string]*file) diag.List {
 	var errs diag.List
 	for _, fl := range calculator.ExampleFailures(p) {
 		ex := p.Examples[fl.Example]

@@ -1,13 +1,10 @@
 package compile
 
 import (
-	"errors"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/BurntSushi/toml"
 
 	"policyguide/calculator"
 	"policyguide/calculator/diag"
@@ -21,12 +18,12 @@ import (
 type file struct {
 	name  string
 	src   []byte
-	pos   map[string]diag.Pos
+	pos   diag.Keys
 	lines []int // byte offset of each line start
 }
 
 func parseFile(f File, errs *diag.List) (*file, map[string]any) {
-	pf := &file{name: f.Name, src: f.Src, pos: diag.TOMLPositions(f.Src, f.Name, 1)}
+	pf := &file{name: f.Name, src: f.Src}
 	pf.lines = append(pf.lines, 0)
 	for i, c := range f.Src {
 		if c == '\n' {
@@ -34,34 +31,18 @@ func parseFile(f File, errs *diag.List) (*file, map[string]any) {
 		}
 	}
 	var m map[string]any
-	if _, err := toml.Decode(string(f.Src), &m); err != nil {
-		var pe toml.ParseError
-		p := diag.Pos{File: f.Name, Line: 1}
-		msg := err.Error()
-		if errors.As(err, &pe) {
-			p.Line, p.Col = pe.Position.Line, pe.Position.Col
-			msg = pe.Message
-		}
-		errs.Add(p, "TOML 格式错误：%s", msg)
+	keys, derrs := diag.DecodeTOML(f.Src, f.Name, 1, &m, "")
+	errs.Merge(derrs)
+	if keys == nil {
+		pf.pos = diag.TOMLPositions(f.Src, f.Name, 1)
 		return pf, nil
 	}
+	pf.pos = keys
 	return pf, m
 }
 
 // at returns the position of path, or of its nearest ancestor that has one.
-func (f *file) at(path string) diag.Pos {
-	for path != "" {
-		if p, ok := f.pos[path]; ok {
-			return p
-		}
-		i := strings.LastIndexAny(path, ".[")
-		if i < 0 {
-			break
-		}
-		path = path[:i]
-	}
-	return diag.Pos{File: f.name, Line: 1, Col: 1}
-}
+func (f *file) at(path string) diag.Pos { return f.pos.Near(f.name, path) }
 
 // valueAt returns the position of the character at byte offset off inside
 // the quoted string value of key path (for errors inside expressions).

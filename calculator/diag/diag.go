@@ -28,13 +28,42 @@ func (p Pos) String() string {
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
 }
 
-// Error is one content error at a position.
+// Error is one content error at a position. Notes point at other places
+// that explain it ("defined here"), as esbuild's Message does: a second
+// place is a Note, not text in the message.
 type Error struct {
+	Pos   Pos
+	Msg   string
+	Notes []Note
+}
+
+// Note is a second place belonging to an Error.
+type Note struct {
 	Pos Pos
 	Msg string
 }
 
-func (e Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+// Error prints "file:line:col: message", each note on a line of its own
+// below it, indented.
+func (e Error) Error() string {
+	s := e.Pos.String() + ": " + e.Msg
+	for _, n := range e.Notes {
+		s += "\n\t" + n.Pos.String() + ": " + n.Msg
+	}
+	return s
+}
+
+func (e Error) same(o Error) bool {
+	if e.Pos != o.Pos || e.Msg != o.Msg || len(e.Notes) != len(o.Notes) {
+		return false
+	}
+	for i := range e.Notes {
+		if e.Notes[i] != o.Notes[i] {
+			return false
+		}
+	}
+	return true
+}
 
 // List collects errors. The zero value is ready to use.
 type List []Error
@@ -42,6 +71,11 @@ type List []Error
 // Add records an error at pos.
 func (l *List) Add(pos Pos, format string, args ...any) {
 	*l = append(*l, Error{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+}
+
+// AddNote records an error at pos with a note at a second place.
+func (l *List) AddNote(pos Pos, note Note, format string, args ...any) {
+	*l = append(*l, Error{Pos: pos, Msg: fmt.Sprintf(format, args...), Notes: []Note{note}})
 }
 
 // Merge appends another list.
@@ -64,7 +98,7 @@ func (l List) Sort() List {
 	})
 	out := l[:0]
 	for i, e := range l {
-		if i > 0 && e == l[i-1] {
+		if i > 0 && e.same(l[i-1]) {
 			continue
 		}
 		out = append(out, e)

@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -77,7 +76,7 @@ func TestWasmImports(t *testing.T) {
 	}
 }
 
-// TestWasmMatchesNative runs every fixture and content example through the
+// TestWasmMatchesNative runs every fixture example through the
 // built wasm under Node (when installed) and compares the JSON with the
 // native engine byte for byte: one engine, the same results.
 func TestWasmMatchesNative(t *testing.T) {
@@ -135,17 +134,11 @@ WebAssembly.instantiate(fs.readFileSync(dir + '/calculator.wasm'), go.importObje
 	}
 }
 
-// program compiles the real content when present, else the compile
-// package's fixture.
+// program compiles the engine's fixture (calculator/compile/testdata): the
+// engine's tests do not know any site's content.
 func program(t *testing.T) *calculator.Program {
 	t.Helper()
-	root := "../../content"
-	dir, sourcePath := filepath.Join(root, "calculator"), filepath.Join(root, "documents", "qingzhengbanfa-2023-102", "qingzhengbanfa-2023-102.txt")
-	rules, _ := filepath.Glob(filepath.Join(root, "rules", "*.toml"))
-	if _, err := os.Stat(filepath.Join(dir, "questions.toml")); err != nil || len(rules) == 0 {
-		dir, sourcePath = "../compile/testdata/ok", "../compile/testdata/source.txt"
-		rules, _ = filepath.Glob(filepath.Join(dir, "rules", "*.toml"))
-	}
+	dir := filepath.Join("..", "compile", "testdata", "ok")
 	read := func(p string) []byte {
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -153,15 +146,16 @@ func program(t *testing.T) *calculator.Program {
 		}
 		return b
 	}
-	src := compile.Sources{Questions: compile.File{Name: "questions.toml", Src: read(filepath.Join(dir, "questions.toml"))}, Source: read(sourcePath)}
-	// The rules rest on the document's issue date (document.md "date"), as in the generator.
-	if doc, err := os.ReadFile(filepath.Join(root, "documents", "qingzhengbanfa-2023-102", "document.md")); err == nil && dir != "../compile/testdata/ok" {
-		if m := regexp.MustCompile(`(?m)^date = (\d{4}-\d{2}-\d{2})`).FindSubmatch(doc); m != nil {
-			src.Basis = calculator.ParseDate(string(m[1]))
-		}
+	src := compile.Sources{
+		Questions: compile.File{Name: "questions.toml", Src: read(filepath.Join(dir, "questions.toml"))},
+		Source:    read(filepath.Join("..", "compile", "testdata", "source.txt")),
 	}
+	rules, _ := filepath.Glob(filepath.Join(dir, "rules", "*.toml"))
 	for _, r := range rules {
 		src.Rules = append(src.Rules, compile.File{Name: r, Src: read(r)})
+	}
+	if len(src.Rules) == 0 {
+		t.Fatal("no fixture rules")
 	}
 	p, errs := compile.Compile(src)
 	if len(errs) > 0 {

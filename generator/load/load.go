@@ -7,17 +7,13 @@ package load
 
 import (
 	"bytes"
-	"errors"
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/BurntSushi/toml"
 
 	"policyguide/calculator/diag"
 )
@@ -46,16 +42,8 @@ type File struct {
 	Data []byte
 }
 
-// Keys maps TOML key paths to positions (see diag.TOMLPositions).
-type Keys map[string]diag.Pos
-
-// At returns the position of key, or the file position when unknown.
-func (k Keys) At(file, key string) diag.Pos {
-	if p, ok := k[key]; ok {
-		return p
-	}
-	return diag.Pos{File: file, Line: 1, Col: 1}
-}
+// Keys maps TOML key paths to positions (see diag.Keys).
+type Keys = diag.Keys
 
 // SiteFile is site.toml.
 type SiteFile struct {
@@ -358,14 +346,14 @@ func req(errs *diag.List, file string, keys Keys, prefix string, present map[str
 			pos = keys.At(file, prefix)
 		}
 		if p, ok := keys[strings.TrimPrefix(prefix+"."+k, ".")]; ok {
-			errs.Add(p, "%s must not be empty", k)
+			errs.Add(p, "%s 不能为空", k)
 			continue
 		}
 		where := ""
 		if prefix != "" {
-			where = " in " + prefix
+			where = "（在 " + prefix + " 中）"
 		}
-		errs.Add(pos, "missing required field %q%s", k, where)
+		errs.Add(pos, "缺少必填项 %s%s", k, where)
 	}
 }
 
@@ -392,65 +380,11 @@ func frontMatter(data []byte, file string, v any, errs *diag.List) (Keys, []byte
 	return nil, nil, 1
 }
 
-var lineRe = regexp.MustCompile(`line (\d+)`)
-var lastKeyRe = regexp.MustCompile(`\(last key "([^"]*)"\): `)
-
-// decode decodes TOML strictly into v. firstLine is the file line of data[0].
-// It returns the key positions, or nil when the TOML did not parse.
+// decode decodes TOML strictly into v (see diag.DecodeTOML). firstLine is
+// the file line of data[0]. It returns the key positions, or nil when the
+// TOML did not parse.
 func decode(data []byte, file string, firstLine int, v any, errs *diag.List) Keys {
-	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(v)
-	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			msg := pe.Message
-			if strings.Contains(msg, "parsing time") {
-				msg = "bad date: write a TOML date such as 2023-12-31, without quotes"
-			}
-			if pe.LastKey != "" && !strings.Contains(msg, pe.LastKey) {
-				msg = pe.LastKey + ": " + msg
-			}
-			errs.Add(diag.Pos{File: file, Line: pe.Position.Line + firstLine - 1, Col: pe.Position.Col}, "invalid TOML: %s", msg)
-			return nil
-		}
-		// A type mismatch ("incompatible types") names the line of its key.
-		pos := diag.Pos{File: file, Line: firstLine, Col: 1}
-		msg := strings.TrimPrefix(err.Error(), "toml: ")
-		if m := lineRe.FindStringSubmatch(msg); m != nil {
-			n, _ := strconv.Atoi(m[1])
-			pos.Line = n + firstLine - 1
-			msg = strings.TrimSpace(strings.Replace(msg, m[0], "", 1))
-		}
-		if m := lastKeyRe.FindStringSubmatch(msg); m != nil {
-			msg = m[1] + ": " + strings.Replace(msg, m[0], "", 1)
-		}
-		errs.Add(pos, "wrong type of value: %s", msg)
-		return nil
-	}
-	keys := Keys(diag.TOMLPositions(data, file, firstLine))
-	for _, k := range md.Undecoded() {
-		for _, pos := range findKey(keys, file, k) {
-			errs.Add(pos, "unknown key %q", k[len(k)-1])
-		}
-	}
+	keys, list := diag.DecodeTOML(data, file, firstLine, v, "")
+	errs.Merge(list)
 	return keys
 }
-
-// findKey finds every position of a metadata key (which has no array
-// indexes) by matching the indexed paths the scanner recorded.
-func findKey(keys Keys, file string, k toml.Key) []diag.Pos {
-	want := k.String()
-	var out []diag.Pos
-	for p, pos := range keys {
-		if stripIndexes(p) == want {
-			out = append(out, pos)
-		}
-	}
-	if len(out) == 0 {
-		out = append(out, diag.Pos{File: file, Line: 1, Col: 1})
-	}
-	return out
-}
-
-var indexRe = regexp.MustCompile(`\[\d+\]`)
-
-func stripIndexes(p string) string { return indexRe.ReplaceAllString(p, "") }

@@ -24,7 +24,7 @@ func TestBadMapping(t *testing.T) {
 		{"question of another audience", goodHead + "[[columns]]\ncolumn = \"x\"\nquestion = \"ind_graduate\"\n",
 			[]string{`map.toml:5:1: question "ind_graduate" is not asked to audience "enterprises"`}},
 		{"unknown key", goodHead + "[[columns]]\ncolumn = \"x\"\nquestion = \"staff\"\nunits = \"万元\"\n",
-			[]string{`map.toml:6:1: unknown key "units"`}},
+			[]string{`map.toml:6:1: 未知的键 units`}},
 		{"unknown audience", "audience = \"firms\"\n[[columns]]\ncolumn = \"x\"\nquestion = \"staff\"\n",
 			[]string{`map.toml:1:1: unknown audience "firms"`}},
 		{"no audience", "[[columns]]\ncolumn = \"x\"\nquestion = \"staff\"\n",
@@ -43,7 +43,7 @@ func TestBadMapping(t *testing.T) {
 			[]string{`map.toml:8:1: question "staff" is already answered by columns[0]`}},
 		{"missing column", goodHead + "[[columns]]\nquestion = \"staff\"\n",
 			[]string{`map.toml:3:1: column is missing`}},
-		{"syntax", goodHead + "[[columns]\n", []string{`map.toml:4:`, `invalid TOML`}},
+		{"syntax", goodHead + "[[columns]\n", []string{`map.toml:4:`, `TOML 格式错误`}},
 		{"several at once", goodHead + "[[columns]]\ncolumn = \"a\"\nquestion = \"nope\"\n[[columns]]\ncolumn = \"b\"\nquestion = \"nope2\"\n",
 			[]string{`map.toml:5:1: unknown question "nope"`, `map.toml:8:1: unknown question "nope2"`}},
 	} {

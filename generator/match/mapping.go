@@ -1,16 +1,12 @@
 package match
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/BurntSushi/toml"
 
 	"policyguide/calculator"
 	"policyguide/calculator/diag"
@@ -69,20 +65,12 @@ var moneyUnits = map[string]int64{"元": 1, "千元": 1000, "万元": 10000, "�
 func LoadMapping(file string, data []byte, p *calculator.Program) (*Mapping, error) {
 	var errs diag.List
 	var mf mappingFile
-	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&mf)
-	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			errs.Add(diag.Pos{File: file, Line: pe.Position.Line, Col: pe.Position.Col}, "invalid TOML: %s", pe.Message)
-		} else {
-			errs.Add(diag.Pos{File: file, Line: 1, Col: 1}, "wrong type of value: %s", strings.TrimPrefix(err.Error(), "toml: "))
-		}
+	keys, derrs := diag.DecodeTOML(data, file, 1, &mf, "audience、date、keep、fixed、columns；[[columns]] 中：column、question、unit、scale、values")
+	errs.Merge(derrs)
+	if keys == nil {
 		return nil, errs
 	}
-	m := &Mapping{File: file, Audience: mf.Audience, prog: p, keys: diag.TOMLPositions(data, file, 1)}
-	for _, k := range md.Undecoded() {
-		errs.Add(m.pos(k.String()), "unknown key %q (known: audience, date, keep, fixed, columns; in [[columns]]: column, question, unit, scale, values)", k[len(k)-1])
-	}
+	m := &Mapping{File: file, Audience: mf.Audience, prog: p, keys: keys}
 	if mf.Date != nil {
 		m.Date = mf.Date.Format("2006-01-02")
 	}

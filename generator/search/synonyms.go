@@ -1,11 +1,7 @@
 package search
 
 import (
-	"bytes"
-	"errors"
 	"strings"
-
-	"github.com/BurntSushi/toml"
 
 	"policyguide/calculator/diag"
 )
@@ -37,39 +33,24 @@ func ParseSynonyms(name string, data []byte) ([]Synonym, diag.List) {
 	var f struct {
 		Synonyms []Synonym `toml:"synonyms"`
 	}
-	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&f)
-	if err != nil {
-		pos := diag.Pos{File: name, Line: 1, Col: 1}
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			pos.Line, pos.Col = pe.Position.Line, pe.Position.Col
-			err = errors.New(pe.Message)
-		}
-		errs.Add(pos, "invalid TOML: %v", strings.TrimPrefix(err.Error(), "toml: "))
+	keys, derrs := diag.DecodeTOML(data, name, 1, &f, "[[synonyms]] 中的 words、terms")
+	errs.Merge(derrs)
+	if keys == nil {
 		return nil, errs
 	}
-	keys := diag.TOMLPositions(data, name, 1)
-	at := func(k string) diag.Pos {
-		if p, ok := keys[k]; ok {
-			return p
-		}
-		return diag.Pos{File: name, Line: 1, Col: 1}
-	}
-	for _, k := range md.Undecoded() {
-		errs.Add(diag.Pos{File: name, Line: 1, Col: 1}, "unknown key %q (use [[synonyms]] with words and terms)", k.String())
-	}
+	at := func(k string) diag.Pos { return keys.At(name, k) }
 	for i := range f.Synonyms {
 		s := &f.Synonyms[i]
 		p := "synonyms[" + itoa(i) + "]"
 		if len(s.Words) == 0 {
-			errs.Add(at(p), "words is missing or empty")
+			errs.Add(at(p), "缺少 words 或 words 为空")
 		}
 		if len(s.Terms) == 0 {
-			errs.Add(at(p), "terms is missing or empty")
+			errs.Add(at(p), "缺少 terms 或 terms 为空")
 		}
 		for _, w := range s.Words {
 			if len(runs(w)) != 1 {
-				errs.Add(at(p+".words"), "word %q must be one run of Chinese characters or one word of letters and digits", w)
+				errs.Add(at(p+".words"), "词 %q 必须是一串连续的汉字，或一个由字母和数字组成的词", w)
 			}
 		}
 		for range s.Terms {
@@ -101,7 +82,7 @@ func CheckSynonyms(syn []Synonym, docs []Doc) diag.List {
 				if i < len(s.termPos) {
 					pos = s.termPos[i]
 				}
-				errs.Add(pos, "synonym term %q occurs in no page or document paragraph: use the document's own words", t)
+				errs.Add(pos, "同义词 %q 在任何页面和文件段落中都没有出现：请使用文件原文的说法", t)
 			}
 		}
 	}

@@ -71,10 +71,10 @@ func TestSynonymErrors(t *testing.T) {
 	got := errs.Sort().Error()
 	name := filepath.ToSlash(filepath.Join(dir, SynonymsFile))
 	for _, want := range []string{
-		name + ":3:1: synonym term \"不存在的词\" occurs in no page",
-		name + ":6:1: word \"a b\" must be one run",
-		name + ":5:1: terms is missing or empty",
-		"unknown key \"synonyms.extra\"",
+		name + ":3:1: 同义词 \"不存在的词\" 在任何页面",
+		name + ":6:1: 词 \"a b\" 必须是一串连续的汉字",
+		name + ":5:1: 缺少 terms 或 terms 为空",
+		name + ":8:1: 未知的键 extra",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("errors lack %q:\n%s", want, got)
@@ -84,7 +84,7 @@ func TestSynonymErrors(t *testing.T) {
 		t.Errorf("a term that occurs was reported:\n%s", got)
 	}
 	write("[[synonyms]\nwords = 1\n")
-	if _, errs := load(dir); len(errs) != 1 || !strings.Contains(errs.Error(), name+":2:11: invalid TOML") {
+	if _, errs := load(dir); len(errs) != 1 || !strings.Contains(errs.Error(), name+":2:11: TOML 格式错误") {
 		t.Errorf("bad TOML: %v", errs)
 	}
 }
