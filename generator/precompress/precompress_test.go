@@ -3,6 +3,7 @@ package precompress
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -42,6 +43,36 @@ func TestAdd(t *testing.T) {
 			if len(f[name+".br"]) >= len(files[name]) {
 				t.Errorf("%s.br is not smaller", name)
 			}
+		}
+	}
+}
+
+// TestReusedWriters: many small files through the reused writers each
+// decompress to exactly their own bytes.
+func TestReusedWriters(t *testing.T) {
+	files := map[string][]byte{}
+	for i := range 300 {
+		files[fmt.Sprintf("p%d/index.html", i)] = []byte(strings.Repeat(fmt.Sprintf("<p>第%d条 稳岗返还</p>\n", i), i%50+1))
+	}
+	want := map[string][]byte{}
+	for k, v := range files {
+		want[k] = v
+	}
+	if err := Add(files, ""); err != nil {
+		t.Fatal(err)
+	}
+	for name, orig := range want {
+		br, err := io.ReadAll(brotli.NewReader(bytes.NewReader(files[name+".br"])))
+		if err != nil || !bytes.Equal(br, orig) {
+			t.Fatalf("%s.br does not decompress to %s: %v", name, name, err)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(files[name+".gz"]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		gz, err := io.ReadAll(zr)
+		if err != nil || !bytes.Equal(gz, orig) {
+			t.Fatalf("%s.gz does not decompress to %s: %v", name, name, err)
 		}
 	}
 }
