@@ -37,3 +37,20 @@ func BenchmarkBuild10k(b *testing.B) {
 
 // benchN is the synthetic site size; smaller in profiling runs.
 var benchN = 10000
+
+// BenchmarkGenerate builds the synthetic site in memory only (what check and
+// serve do: every check on, nothing written).
+// go test ./generator/pipeline -run XXX -bench Generate -benchtime 3x
+func BenchmarkGenerate(b *testing.B) {
+	content, err := synth.Write(b.TempDir(), benchN)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Generate(Options{Content: content, Date: testDay, NoWasm: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(benchN)*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
+}

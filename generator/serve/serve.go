@@ -14,6 +14,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"os"
 	"path"
 	"path/filepath"
 	"strconv"
@@ -21,7 +22,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fsnotify/fsnotify"
+
 	"policyguide/generator/pipeline"
+	defaulttheme "policyguide/themes/default"
 )
 
 // Headers are the response headers a host should send with the site; serve
@@ -158,19 +162,89 @@ func (s *Server) allowedHost(hostport string) bool {
 	return false
 }
 
-// watch polls the content and theme folders; polling needs no dependency and
-// is cheap at this size.
+// watch rebuilds when a file under the content or theme folder changes. It
+// uses the system's file notifications (inotify, kqueue, …), so an idle
+// preview costs no CPU; a burst of events (an editor's save writes a
+// temporary file, renames it, changes modes) is one rebuild after a quiet
+// 50 ms. Folders created later are watched too.
 func (s *Server) watch(content string, stdout, stderr io.Writer) {
-	dirs := []string{content, filepath.Join(filepath.Dir(filepath.Clean(content)), "themes")}
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		fmt.Fprintln(stderr, "serve: file notifications unavailable, watching by polling:", err)
+		s.poll(content, stdout, stderr)
+		return
+	}
+	defer w.Close()
+	for _, d := range watchRoots(content) {
+		addTree(w, d)
+	}
+	rebuild := func() {
+		start := time.Now()
+		if err := s.Rebuild(); err != nil {
+			fmt.Fprintln(stderr, err)
+		} else {
+			fmt.Fprintf(stdout, "rebuilt in %v\n", time.Since(start).Round(time.Millisecond))
+		}
+	}
+	var quiet <-chan time.Time
+	for {
+		select {
+		case ev, ok := <-w.Events:
+			if !ok {
+				return
+			}
+			if ev.Has(fsnotify.Create) {
+				if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
+					addTree(w, ev.Name)
+				}
+			}
+			if ev.Op == fsnotify.Chmod {
+				continue // modes do not change the site
+			}
+			quiet = time.After(Debounce)
+		case err, ok := <-w.Errors:
+			if !ok {
+				return
+			}
+			fmt.Fprintln(stderr, "serve:", err)
+		case <-quiet:
+			quiet = nil
+			rebuild()
+		}
+	}
+}
+
+// Debounce is how long the preview waits after the last file event before
+// it rebuilds.
+var Debounce = 50 * time.Millisecond
+
+// watchRoots are the folders whose files make the site: the content and the
+// themes folder next to it.
+func watchRoots(content string) []string {
+	return []string{content, filepath.Join(filepath.Dir(filepath.Clean(content)), "themes")}
+}
+
+// addTree watches dir and every folder under it (notifications are per
+// folder).
+func addTree(w *fsnotify.Watcher, dir string) {
+	filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err == nil && e.IsDir() {
+			w.Add(p)
+		}
+		return nil
+	})
+}
+
+// poll is the fallback where notifications are not available: compare the
+// folders' names, sizes and times every 300 ms.
+func (s *Server) poll(content string, stdout, stderr io.Writer) {
+	dirs := watchRoots(content)
 	last := fingerprint(dirs)
 	for range time.Tick(300 * time.Millisecond) {
 		if f := fingerprint(dirs); f != last {
 			last = f
-			start := time.Now()
 			if err := s.Rebuild(); err != nil {
 				fmt.Fprintln(stderr, err)
-			} else {
-				fmt.Fprintf(stdout, "rebuilt in %v\n", time.Since(start).Round(time.Millisecond))
 			}
 		}
 	}
@@ -192,7 +266,9 @@ func fingerprint(dirs []string) uint64 {
 	return h.Sum64()
 }
 
-const reloadScript = `(function(){var es=new EventSource("/__livereload");es.onmessage=function(e){if(e.data==="reload"){location.reload();}};})();`
+// liveReloadJS is the theme's live-reload client, served alone for the page
+// shown when no build has succeeded yet (pages get it inside main.js).
+var liveReloadJS, _ = fs.ReadFile(defaulttheme.FS, "assets/livereload.js")
 
 // ServeHTTP serves the live-reload stream, then files of the latest build.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -209,7 +285,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case "/__livereload.js":
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-		io.WriteString(w, reloadScript)
+		w.Write(liveReloadJS)
 		return
 	}
 	s.mu.Lock()
@@ -218,7 +294,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if files == nil { // no good build yet: show the error itself
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusInternalServerError)
-		fmt.Fprintf(w, "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>构建失败</title><h1>构建失败 Build failed</h1><pre>%s</pre><script src=\"/__livereload.js\"></script></html>", html.EscapeString(buildErr))
+		fmt.Fprintf(w, "<!doctype html><html lang=\"zh-CN\" data-livereload=\"/__livereload\"><meta charset=\"utf-8\"><title>构建失败</title><h1>构建失败 Build failed</h1><pre>%s</pre><script src=\"/__livereload.js\"></script></html>", html.EscapeString(buildErr))
 		return
 	}
 	name := strings.TrimPrefix(path.Clean(r.URL.Path), "/")

@@ -2,6 +2,8 @@
 // large-text / high-contrast mode is applied before the first paint (no
 // flash); everything that touches the page waits for DOMContentLoaded.
 // The site is fully readable without it: the mode button stays hidden.
+import "./livereload.js"; // serve's live reload (also served alone by serve for its error page)
+
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -50,38 +52,6 @@
     });
     sync();
     btn.hidden = false;
-  }
-
-  // Live reload for `serve`: the page's <html data-livereload="/__livereload">
-  // names an EventSource endpoint that sends "reload" after a good rebuild and
-  // "error:<text>" after a failed one. The error text is shown as text, never
-  // parsed as HTML.
-  function setupLiveReload() {
-    var url = root.dataset.livereload;
-    if (!url || !window.EventSource) return;
-    var overlay = null;
-    var es = new EventSource(url);
-    es.onmessage = function (e) {
-      var data = String(e.data);
-      if (data === "reload") {
-        window.location.reload();
-      } else if (data.indexOf("error:") === 0) {
-        showError(data.slice(6).replace(/^\s+/, ""));
-      }
-    };
-    function showError(text) {
-      if (!overlay) {
-        overlay = document.createElement("div");
-        overlay.className = "lr-overlay";
-        overlay.setAttribute("role", "alert");
-        var h = document.createElement("h2");
-        h.textContent = "构建失败（修改内容后会自动重新构建）";
-        overlay.appendChild(h);
-        overlay.appendChild(document.createElement("pre"));
-        document.body.appendChild(overlay);
-      }
-      overlay.querySelector("pre").textContent = text;
-    }
   }
 
   // Offline: register the service worker (sw.js at the site root, written
@@ -148,7 +118,6 @@
 
   function ready() {
     setupModeToggle();
-    setupLiveReload();
     setupOffline();
   }
   if (document.readyState === "loading") {

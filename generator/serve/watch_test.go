@@ -1,0 +1,113 @@
+package serve
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"policyguide/generator/pipeline"
+)
+
+// copyDir copies the fixture content so the test can edit it.
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, e os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		dst := filepath.Join(to, rel)
+		if e.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWatchRebuildsOnSave: saving a content file reloads open pages, with
+// the change; nothing is rebuilt while nothing changes (no polling).
+func TestWatchRebuildsOnSave(t *testing.T) {
+	content := filepath.Join(t.TempDir(), "content")
+	copyDir(t, "../pipeline/testdata/mini/content", content)
+	s := New(pipeline.Options{Content: content, NoWasm: true, Date: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)})
+	if err := s.Rebuild(); err != nil {
+		t.Fatal(err)
+	}
+	ch := make(chan string, 8)
+	s.mu.Lock()
+	s.subs[ch] = true
+	s.mu.Unlock()
+	var log strings.Builder
+	go s.watch(content, &log, io.Discard)
+	time.Sleep(300 * time.Millisecond) // the watches are in place
+
+	select {
+	case msg := <-ch:
+		t.Fatalf("a rebuild without a change: %q", msg)
+	case <-time.After(500 * time.Millisecond):
+	}
+
+	page := filepath.Join(content, "measures", "a1.md")
+	b, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const marker = "保存后自动更新的一句话。"
+	start := time.Now()
+	if err := os.WriteFile(page, append(b, "\n"+marker+"\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case msg := <-ch:
+		if msg != "reload" {
+			t.Fatalf("message %q, want reload", msg)
+		}
+		t.Logf("save → reload message in %v (fixture site)", time.Since(start).Round(time.Millisecond))
+	case <-time.After(10 * time.Second):
+		t.Fatal("no reload after a save")
+	}
+	s.mu.Lock()
+	got := string(s.files["measures/a1/index.html"])
+	s.mu.Unlock()
+	if !strings.Contains(got, marker) {
+		t.Error("the rebuilt page lacks the saved change")
+	}
+	// A file in a folder created after the start is watched too.
+	extra := filepath.Join(content, "pages")
+	if err := os.MkdirAll(extra, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	drain(ch)
+	if err := os.WriteFile(filepath.Join(extra, "x.md"), []byte("+++\n+++\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case msg := <-ch:
+		if !strings.HasPrefix(msg, "error:") && msg != "reload" {
+			t.Fatalf("message %q", msg)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a file in a new folder did not trigger a rebuild")
+	}
+}
+
+func drain(ch chan string) {
+	for {
+		select {
+		case <-ch:
+		default:
+			return
+		}
+	}
+}
