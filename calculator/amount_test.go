@@ -1,6 +1,9 @@
 package calculator
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestParseAmount(t *testing.T) {
 	ok := []struct{ in, unit, want string }{
@@ -61,4 +64,36 @@ func mustJSON(t *testing.T, s string) Value {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// FuzzParseAmount: any text either fails with an error or gives a number
+// that reads back the same when written plainly, with a separator, or with
+// full-width digits — the page, eval and open data never disagree on it.
+func FuzzParseAmount(f *testing.F) {
+	for _, s := range []string{"30000", "30,000", "3万", "1.5万元", "３００００", "３，０００", " 25 人", "3,00", "-5", "1e9", "0.055", "万", ",", "9223372036854775807"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParseAmount(s, "元")
+		if err != nil {
+			return
+		}
+		plain := r.String()
+		back, err := ParseAmount(plain, "元")
+		if err != nil {
+			t.Fatalf("%q → %s, which does not read back: %v", s, plain, err)
+		}
+		if back.Cmp(r) != 0 {
+			t.Fatalf("%q → %s → %s", s, plain, back.String())
+		}
+		wide := strings.Map(func(c rune) rune {
+			if c >= '0' && c <= '9' {
+				return c - '0' + '０'
+			}
+			return c
+		}, plain)
+		if w, err := ParseAmount(wide, "元"); err != nil || w.Cmp(r) != 0 {
+			t.Fatalf("full-width %q does not read as %s: %v", wide, plain, err)
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -66,7 +67,10 @@ func DecodeTOML(data []byte, file string, firstLine int, v any, known string) (K
 			if pe.LastKey != "" && !strings.Contains(msg, pe.LastKey) {
 				msg = pe.LastKey + "：" + msg
 			}
-			errs.Add(Pos{File: file, Line: pe.Position.Line + firstLine - 1, Col: pe.Position.Col}, "TOML 格式错误：%s", msg)
+			// The TOML library reports line 0 for some errors inside a
+			// string on the first line: never point before the file.
+			line := max(pe.Position.Line, 1)
+			errs.Add(Pos{File: file, Line: line + firstLine - 1, Col: max(pe.Position.Col, 1)}, "TOML 格式错误：%s", msg)
 			return nil, errs
 		}
 		// A type mismatch ("incompatible types") names the line of its key.
@@ -92,8 +96,12 @@ func DecodeTOML(data []byte, file string, firstLine int, v any, known string) (K
 		return keys, errs // every key is kept: the caller reads them strictly
 	}
 	for _, k := range md.Undecoded() {
-		for _, pos := range keys.find(file, k.String()) {
-			errs.Add(pos, "未知的键 %s%s", k[len(k)-1], hint)
+		for _, pos := range keys.find(file, k.String(), firstLine) {
+			name := k[len(k)-1]
+			if name == "" {
+				name = `""（空的键名）`
+			}
+			errs.Add(pos, "未知的键 %s%s", name, hint)
 		}
 	}
 	return keys, errs
@@ -101,15 +109,18 @@ func DecodeTOML(data []byte, file string, firstLine int, v any, known string) (K
 
 // find returns every position of a decoder key path (which has no array
 // indexes) by matching the indexed paths the scanner recorded.
-func (k Keys) find(file, want string) []Pos {
+func (k Keys) find(file, want string, firstLine int) []Pos {
 	var out []Pos
 	for p, pos := range k {
 		if tomlIndexRe.ReplaceAllString(p, "") == want {
 			out = append(out, pos)
 		}
 	}
-	if len(out) == 0 {
-		out = append(out, Pos{File: file, Line: 1, Col: 1})
+	if len(out) == 0 { // a key the position scan could not name (e.g. "")
+		out = append(out, Pos{File: file, Line: firstLine, Col: 1})
 	}
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Line < out[j].Line || out[i].Line == out[j].Line && out[i].Col < out[j].Col
+	})
 	return out
 }

@@ -39,3 +39,28 @@ func TestDecodeTOML(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDecodeTOML: the strict reader never panics, and every error it gives
+// points into the file (a line between the first line and the last).
+func FuzzDecodeTOML(f *testing.F) {
+	for _, s := range []string{"title = \"a\"\n[[items]]\nname = \"x\"\n", "title = 5\n", "[[items]\n", "a.b.c = 1\n", "title = \"\\u00\"", "x = [1, [2, {a = 1}]]\n"} {
+		f.Add(s)
+	}
+	type item struct {
+		Name string `toml:"name"`
+	}
+	type doc struct {
+		Title string `toml:"title"`
+		Items []item `toml:"items"`
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		var d doc
+		_, errs := DecodeTOML([]byte(src), "f.toml", 3, &d, "title、items")
+		last := 3 + strings.Count(src, "\n")
+		for _, e := range errs {
+			if e.Pos.File != "f.toml" || e.Pos.Line != 0 && (e.Pos.Line < 3 || e.Pos.Line > last+1) {
+				t.Fatalf("error outside the file: %v (lines 3..%d)", e, last)
+			}
+		}
+	})
+}
