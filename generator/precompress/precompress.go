@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"os"
 	"path"
@@ -30,11 +31,26 @@ import (
 var Exts = map[string]bool{".wasm": true, ".js": true, ".css": true, ".html": true, ".json": true, ".xml": true, ".svg": true, ".txt": true}
 
 // cacheMin: files at least this large (the wasm, big bundles) are cached on
-// disk by content hash, because brotli at quality 11 takes seconds on them.
+// disk one by one, by content hash, and compressed at brotli's best quality
+// (11), because it takes seconds on them and saves the most there.
 const cacheMin = 64 << 10
 
+// smallQuality is the brotli quality of files under cacheMin (the pages):
+// quality 11 costs about 50 ms on a 13 KB page in this pure-Go encoder (a
+// 10,000-page site: minutes), quality 5 about 1 ms for a copy some 12%
+// larger (still about 14% smaller than gzip -9). One fixed quality, so the
+// same input always gives the same bytes, cache or no cache.
+const smallQuality = 5
+
+// packName is the cache of the small files' compressed copies: one file,
+// so a 10,000-page site costs one read instead of 20,000. It holds the
+// copies of the files of the last build that compressed anything new.
+const packName = "precompress-pack-q5-v1" // the quality is part of the name
+
 // Add adds name.br and name.gz for every compressible file of files.
-// cacheDir ("" = no cache) keeps the compressed copies of large files.
+// cacheDir ("" = no cache) keeps the compressed copies: large files one by
+// one, the small ones together in one pack file. A cache that cannot be
+// read or written only costs time.
 func Add(files map[string][]byte, cacheDir string) error {
 	var names []string
 	for name := range files {
@@ -43,8 +59,13 @@ func Add(files map[string][]byte, cacheDir string) error {
 		}
 	}
 	sort.Strings(names)
-	type out struct{ br, gz []byte }
-	outs := make([]out, len(names))
+	var pack map[[16]byte]entry
+	if cacheDir != "" {
+		pack = readPack(filepath.Join(cacheDir, packName))
+	}
+	outs := make([]entry, len(names))
+	keys := make([][16]byte, len(names))
+	hit := make([]bool, len(names))
 	errs := make([]error, len(names))
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -53,7 +74,16 @@ func Add(files map[string][]byte, cacheDir string) error {
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				outs[i].br, outs[i].gz, errs[i] = compress(files[names[i]], cacheDir)
+				b := files[names[i]]
+				if len(b) < cacheMin {
+					sum := sha256.Sum256(b)
+					copy(keys[i][:], sum[:16])
+					if e, ok := pack[keys[i]]; ok {
+						outs[i], hit[i] = e, true
+						continue
+					}
+				}
+				outs[i].br, outs[i].gz, errs[i] = compress(b, cacheDir)
 			}
 		}()
 	}
@@ -62,17 +92,85 @@ func Add(files map[string][]byte, cacheDir string) error {
 	}
 	close(work)
 	wg.Wait()
+	missed := false
 	for i, name := range names {
 		if errs[i] != nil {
 			return errs[i]
 		}
 		files[name+".br"], files[name+".gz"] = outs[i].br, outs[i].gz
+		if len(files[name]) < cacheMin && !hit[i] {
+			missed = true
+		}
+	}
+	if cacheDir != "" && missed {
+		writePack(cacheDir, names, files, keys, outs)
 	}
 	return nil
 }
 
+// entry is one file's compressed copies.
+type entry struct{ br, gz []byte }
+
+const packMagic = "policyguide precompress pack v1\n"
+
+// readPack reads the pack file; a missing or damaged pack is an empty cache.
+// The copies it returns share the file's bytes (nothing is copied).
+func readPack(name string) map[[16]byte]entry {
+	b, err := os.ReadFile(name)
+	if err != nil || !bytes.HasPrefix(b, []byte(packMagic)) {
+		return nil
+	}
+	b = b[len(packMagic):]
+	m := map[[16]byte]entry{}
+	for len(b) > 0 {
+		if len(b) < 16 {
+			return nil
+		}
+		var k [16]byte
+		copy(k[:], b)
+		b = b[16:]
+		var parts [2][]byte
+		for j := range parts {
+			n, w := binary.Uvarint(b)
+			if w <= 0 || n > uint64(len(b)-w) {
+				return nil
+			}
+			parts[j] = b[w : w+int(n) : w+int(n)]
+			b = b[w+int(n):]
+		}
+		m[k] = entry{parts[0], parts[1]}
+	}
+	return m
+}
+
+// writePack replaces the pack with the small files' copies of this build.
+func writePack(cacheDir string, names []string, files map[string][]byte, keys [][16]byte, outs []entry) {
+	var b bytes.Buffer
+	b.WriteString(packMagic)
+	seen := map[[16]byte]bool{}
+	var n [binary.MaxVarintLen64]byte
+	for i, name := range names {
+		if len(files[name]) >= cacheMin || seen[keys[i]] {
+			continue
+		}
+		seen[keys[i]] = true
+		b.Write(keys[i][:])
+		for _, part := range [][]byte{outs[i].br, outs[i].gz} {
+			b.Write(n[:binary.PutUvarint(n[:], uint64(len(part)))])
+			b.Write(part)
+		}
+	}
+	if os.MkdirAll(cacheDir, 0o755) == nil {
+		writeAtomic(filepath.Join(cacheDir, packName), b.Bytes())
+	}
+}
+
 func compress(b []byte, cacheDir string) (br, gz []byte, err error) {
 	var key string
+	quality := smallQuality
+	if len(b) >= cacheMin {
+		quality = brotli.BestCompression
+	}
 	if cacheDir != "" && len(b) >= cacheMin {
 		sum := sha256.Sum256(b)
 		key = filepath.Join(cacheDir, "precompress-"+hex.EncodeToString(sum[:16]))
@@ -83,7 +181,7 @@ func compress(b []byte, cacheDir string) (br, gz []byte, err error) {
 		}
 	}
 	var bb bytes.Buffer
-	bw := brotli.NewWriterLevel(&bb, brotli.BestCompression)
+	bw := brotli.NewWriterLevel(&bb, quality)
 	if _, err := bw.Write(b); err != nil {
 		return nil, nil, err
 	}
