@@ -204,6 +204,9 @@ type templates struct {
 
 func parse(s *site.Site, a site.Assets, theme fs.FS) (*templates, error) {
 	fm := funcs(s, a)
+	mem := &memo{}
+	fm["measureItem"] = mem.measureItem
+	fm["once"] = mem.once
 	base := htmpl.New("").Funcs(htmpl.FuncMap(fm))
 	src, err := fs.ReadFile(theme, "layouts/baseof.html")
 	if err != nil {
@@ -225,6 +228,11 @@ func parse(s *site.Site, a site.Assets, theme fs.FS) (*templates, error) {
 		if _, err := base.New(strings.TrimPrefix(p, "layouts/")).Parse(string(src)); err != nil {
 			return nil, fmt.Errorf("theme: %w", err)
 		}
+	}
+	// The memoised partials run in a set of their own (html/template
+	// escapes each set once; the kinds' sets are executed concurrently).
+	if mem.set, err = base.Clone(); err != nil {
+		return nil, err
 	}
 	t := &templates{html: map[string]*htmpl.Template{}}
 	for _, k := range append(htmlKinds, docKinds...) {
@@ -255,6 +263,59 @@ func parse(s *site.Site, a site.Assets, theme fs.FS) (*templates, error) {
 		}
 	}
 	return t, nil
+}
+
+// memo renders parts that are the same wherever they appear once per build,
+// and hands out the bytes again (the template functions measureItem and
+// once). A part is rendered in HTML text context and returned as
+// template.HTML, which html/template inserts unchanged in that context, so
+// a page holds the same bytes as if the part had been executed in place.
+type memo struct {
+	set   *htmpl.Template // the partials, cloned before any kind's "main"
+	items sync.Map        // *site.Measure → htmpl.HTML
+	parts sync.Map        // partial name → htmpl.HTML
+}
+
+// measureItem is partials/measure-item.html for m, rendered once per build:
+// a measure appears in the lists of its category, audiences, departments
+// and the index.
+func (mm *memo) measureItem(m *site.Measure) (htmpl.HTML, error) {
+	if h, ok := mm.items.Load(m); ok {
+		return h.(htmpl.HTML), nil
+	}
+	h, err := mm.exec("partials/measure-item.html", m)
+	if err != nil {
+		return "", err
+	}
+	mm.items.Store(m, h)
+	return h, nil
+}
+
+// once renders the partial name one time per build with the data of the
+// first page that asks, and returns those bytes to every page: for parts of
+// the page frame that depend on the site only (the footer). A part that
+// reads anything of the page must be called with {{template}} instead.
+func (mm *memo) once(name string, data any) (htmpl.HTML, error) {
+	if h, ok := mm.parts.Load(name); ok {
+		return h.(htmpl.HTML), nil
+	}
+	h, err := mm.exec(name, data)
+	if err != nil {
+		return "", err
+	}
+	mm.parts.Store(name, h)
+	return h, nil
+}
+
+func (mm *memo) exec(name string, data any) (htmpl.HTML, error) {
+	if mm.set == nil {
+		return "", errors.New("memoised partial used before the theme was parsed")
+	}
+	var b bytes.Buffer
+	if err := mm.set.ExecuteTemplate(&b, name, data); err != nil {
+		return "", err
+	}
+	return htmpl.HTML(b.String()), nil
 }
 
 // plan lists every HTML page to render, in a fixed order (also the sitemap's).
