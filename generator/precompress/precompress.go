@@ -30,26 +30,28 @@ import (
 // Exts are the file types that get compressed copies.
 var Exts = map[string]bool{".wasm": true, ".js": true, ".css": true, ".html": true, ".json": true, ".xml": true, ".svg": true, ".txt": true}
 
-// cacheMin: files at least this large (the wasm, big bundles) are cached on
-// disk one by one, by content hash, and compressed at brotli's best quality
-// (11), because it takes seconds on them and saves the most there.
-const cacheMin = 64 << 10
+// bestExts are the theme's assets and the calculator's engine: compressed at
+// brotli's best quality (11), which saves the most on them, and cached on
+// disk one by one by content hash, because quality 11 takes seconds on a
+// large file and they change seldom.
+var bestExts = map[string]bool{".wasm": true, ".js": true, ".css": true}
 
-// smallQuality is the brotli quality of files under cacheMin (the pages):
-// quality 11 costs about 50 ms on a 13 KB page in this pure-Go encoder (a
-// 10,000-page site: minutes), quality 5 about 1 ms for a copy some 12%
-// larger (still about 14% smaller than gzip -9). One fixed quality, so the
-// same input always gives the same bytes, cache or no cache.
-const smallQuality = 5
+// pageQuality is the brotli quality of every other file (pages, open data,
+// feeds): quality 11 costs about 50 ms on a 13 KB page in this pure-Go
+// encoder and minutes on a list page of a few MB that changes with every
+// measure; quality 5 about 1 ms for a 13 KB page, for a copy some 12%
+// larger (still about 14% smaller than gzip -9). One fixed quality per
+// kind of file, so the same input always gives the same bytes.
+const pageQuality = 5
 
-// packName is the cache of the small files' compressed copies: one file,
-// so a 10,000-page site costs one read instead of 20,000. It holds the
-// copies of the files of the last build that compressed anything new.
+// packName is the cache of those files' compressed copies: one file, so a
+// 10,000-page site costs one read instead of 20,000. It holds the copies of
+// the files of the last build that compressed anything new.
 const packName = "precompress-pack-q5-v1" // the quality is part of the name
 
 // Add adds name.br and name.gz for every compressible file of files.
-// cacheDir ("" = no cache) keeps the compressed copies: large files one by
-// one, the small ones together in one pack file. A cache that cannot be
+// cacheDir ("" = no cache) keeps the compressed copies: the assets one by
+// one, the other files together in one pack file. A cache that cannot be
 // read or written only costs time.
 func Add(files map[string][]byte, cacheDir string) error {
 	var names []string
@@ -75,7 +77,7 @@ func Add(files map[string][]byte, cacheDir string) error {
 			defer wg.Done()
 			for i := range work {
 				b := files[names[i]]
-				if len(b) < cacheMin {
+				if !best(names[i]) {
 					sum := sha256.Sum256(b)
 					copy(keys[i][:], sum[:16])
 					if e, ok := pack[keys[i]]; ok {
@@ -83,7 +85,7 @@ func Add(files map[string][]byte, cacheDir string) error {
 						continue
 					}
 				}
-				outs[i].br, outs[i].gz, errs[i] = compress(b, cacheDir)
+				outs[i].br, outs[i].gz, errs[i] = compress(b, best(names[i]), cacheDir)
 			}
 		}()
 	}
@@ -98,7 +100,7 @@ func Add(files map[string][]byte, cacheDir string) error {
 			return errs[i]
 		}
 		files[name+".br"], files[name+".gz"] = outs[i].br, outs[i].gz
-		if len(files[name]) < cacheMin && !hit[i] {
+		if !best(name) && !hit[i] {
 			missed = true
 		}
 	}
@@ -150,7 +152,7 @@ func writePack(cacheDir string, names []string, files map[string][]byte, keys []
 	seen := map[[16]byte]bool{}
 	var n [binary.MaxVarintLen64]byte
 	for i, name := range names {
-		if len(files[name]) >= cacheMin || seen[keys[i]] {
+		if best(name) || seen[keys[i]] {
 			continue
 		}
 		seen[keys[i]] = true
@@ -165,13 +167,16 @@ func writePack(cacheDir string, names []string, files map[string][]byte, keys []
 	}
 }
 
-func compress(b []byte, cacheDir string) (br, gz []byte, err error) {
+// best says whether name gets brotli's best quality (and the disk cache).
+func best(name string) bool { return bestExts[path.Ext(name)] }
+
+func compress(b []byte, best bool, cacheDir string) (br, gz []byte, err error) {
 	var key string
-	quality := smallQuality
-	if len(b) >= cacheMin {
+	quality := pageQuality
+	if best {
 		quality = brotli.BestCompression
 	}
-	if cacheDir != "" && len(b) >= cacheMin {
+	if cacheDir != "" && best {
 		sum := sha256.Sum256(b)
 		key = filepath.Join(cacheDir, "precompress-"+hex.EncodeToString(sum[:16]))
 		br, err1 := os.ReadFile(key + ".br")
