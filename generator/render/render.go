@@ -99,6 +99,19 @@ func (p *Page) Current(u string) string {
 	return ""
 }
 
+// FrameKey is what the default theme's site header reads of a page: its
+// kind and the aria-current value of each menu entry. The header is rendered
+// once per distinct key ({{onceFor "partials/header.html" .FrameKey .}}).
+func (p *Page) FrameKey() string {
+	var b strings.Builder
+	b.WriteString(p.Kind)
+	for _, m := range p.Site.Menus {
+		b.WriteByte('|')
+		b.WriteString(p.Current(m.URL))
+	}
+	return b.String()
+}
+
 // FullTitle is the <title>: the page title then the site title.
 func (p *Page) FullTitle() string {
 	if p.Kind == "home" || p.Title == p.Site.Title {
@@ -207,6 +220,7 @@ func parse(s *site.Site, a site.Assets, theme fs.FS) (*templates, error) {
 	mem := &memo{}
 	fm["measureItem"] = mem.measureItem
 	fm["once"] = mem.once
+	fm["onceFor"] = mem.onceFor
 	base := htmpl.New("").Funcs(htmpl.FuncMap(fm))
 	src, err := fs.ReadFile(theme, "layouts/baseof.html")
 	if err != nil {
@@ -273,7 +287,7 @@ func parse(s *site.Site, a site.Assets, theme fs.FS) (*templates, error) {
 type memo struct {
 	set   *htmpl.Template // the partials, cloned before any kind's "main"
 	items sync.Map        // *site.Measure → htmpl.HTML
-	parts sync.Map        // partial name → htmpl.HTML
+	parts sync.Map        // partial name + "\x00" + key → htmpl.HTML
 }
 
 // measureItem is partials/measure-item.html for m, rendered once per build:
@@ -296,14 +310,21 @@ func (mm *memo) measureItem(m *site.Measure) (htmpl.HTML, error) {
 // the page frame that depend on the site only (the footer). A part that
 // reads anything of the page must be called with {{template}} instead.
 func (mm *memo) once(name string, data any) (htmpl.HTML, error) {
-	if h, ok := mm.parts.Load(name); ok {
+	return mm.onceFor(name, "", data)
+}
+
+// onceFor is once per distinct key: the key must say everything of the
+// page the partial reads (e.g. Page.FrameKey for the site header).
+func (mm *memo) onceFor(name, key string, data any) (htmpl.HTML, error) {
+	k := name + "\x00" + key
+	if h, ok := mm.parts.Load(k); ok {
 		return h.(htmpl.HTML), nil
 	}
 	h, err := mm.exec(name, data)
 	if err != nil {
 		return "", err
 	}
-	mm.parts.Store(name, h)
+	mm.parts.Store(k, h)
 	return h, nil
 }
 
