@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -26,6 +27,7 @@ const MaxFileSize = 512 << 10
 type loader struct {
 	dir  string          // the content folder as given
 	root string          // its real path ("" when it cannot be resolved)
+	mu   sync.Mutex      // guards used: files are read from several goroutines
 	used map[string]bool // slash paths as in messages, e.g. "content/site.toml"
 }
 
@@ -55,7 +57,9 @@ func (l *loader) inside(file string) (string, bool) {
 }
 
 func (l *loader) read(file string, errs *diag.List) ([]byte, bool) {
+	l.mu.Lock()
 	l.used[file] = true
+	l.mu.Unlock()
 	pos := diag.Pos{File: file, Line: 1, Col: 1}
 	if real, ok := l.inside(file); !ok {
 		errs.Add(pos, "symbolic link to %s, outside the content folder: it is not followed; copy the file into the content folder", filepath.ToSlash(real))

@@ -10,9 +10,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"policyguide/calculator/diag"
@@ -240,15 +242,16 @@ func Load(dir string) (*Content, diag.List) {
 	}
 	checkChannels(c, &errs)
 
-	// measures/*.md
-	for _, f := range list(dir, "measures", ".md", &errs) {
-		data, ok := read(name(f), &errs)
+	// measures/*.md: read and decoded on all cores (the files are
+	// independent); results and errors are kept in file order.
+	c.Measures = append(c.Measures, eachFile(list(dir, "measures", ".md", &errs), &errs, func(f string, errs *diag.List) (MeasureFile, bool) {
+		data, ok := read(name(f), errs)
 		if !ok {
-			continue
+			return MeasureFile{}, false
 		}
 		m := MeasureFile{Name: name(f)}
-		m.Keys, m.Body, m.BodyLine = frontMatter(data, m.Name, &m, &errs)
-		req(&errs, m.Name, m.Keys, "", map[string]bool{
+		m.Keys, m.Body, m.BodyLine = frontMatter(data, m.Name, &m, errs)
+		req(errs, m.Name, m.Keys, "", map[string]bool{
 			"id": m.ID != "", "order": m.Order != 0, "label": m.Label != "", "title": m.Title != "",
 			"summary": m.Summary != "", "category": m.Category != "", "audiences": len(m.Audiences) > 0,
 			"paragraph": m.Paragraph != "",
@@ -260,8 +263,8 @@ func Load(dir string) (*Content, diag.List) {
 			errs.Add(m.Keys.At(m.Name, "valid_until"), "valid_until does not belong in a measure page: a date is stated once, in the measure's rules file, with the words that state it ([validity] for the whole measure, or valid_until + valid_cite on the benefit or [[parts]] entry its sentence covers)")
 		}
 		m.ValidUntil = day(m.ValidUntil)
-		c.Measures = append(c.Measures, m)
-	}
+		return m, true
+	})...)
 
 	// pages/*.md (optional folder)
 	if _, err := os.Stat(filepath.Join(dir, "pages")); err == nil {
@@ -284,11 +287,10 @@ func Load(dir string) (*Content, diag.List) {
 		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, "rules")); err == nil {
-		for _, f := range list(dir, "rules", ".toml", &errs) {
-			if data, ok := read(name(f), &errs); ok {
-				c.Rules = append(c.Rules, File{Name: name(f), Data: data})
-			}
-		}
+		c.Rules = append(c.Rules, eachFile(list(dir, "rules", ".toml", &errs), &errs, func(f string, errs *diag.List) (File, bool) {
+			data, ok := read(name(f), errs)
+			return File{Name: name(f), Data: data}, ok
+		})...)
 	}
 	c.Site.Updated = day(c.Site.Updated)
 	c.Document.Date = day(c.Document.Date)
@@ -300,6 +302,40 @@ func Load(dir string) (*Content, diag.List) {
 	}
 	ld.unused(&errs)
 	return c, errs
+}
+
+// eachFile runs load on every file from a pool of runtime.GOMAXPROCS(0)
+// goroutines and returns the results that loaded, in files' order; the
+// errors are added to errs in the same order, so the result does not depend
+// on scheduling.
+func eachFile[T any](files []string, errs *diag.List, load func(f string, errs *diag.List) (T, bool)) []T {
+	vals := make([]T, len(files))
+	oks := make([]bool, len(files))
+	fileErrs := make([]diag.List, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				vals[i], oks[i] = load(files[i], &fileErrs[i])
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var out []T
+	for i := range files {
+		errs.Merge(fileErrs[i])
+		if oks[i] {
+			out = append(out, vals[i])
+		}
+	}
+	return out
 }
 
 // day drops the time of day and zone of a TOML local date.

@@ -572,11 +572,19 @@ func checkName(name string) error {
 
 func writeFile(root, name string, data []byte) error {
 	p := filepath.Join(root, filepath.FromSlash(name))
-	if err := os.WriteFile(p, data, fileMode); err != nil {
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fileMode)
+	if err != nil {
 		return fmt.Errorf("output: writing %s: %w", name, err)
 	}
-	if err := os.Chmod(p, fileMode); err != nil { // undo the umask
-		return fmt.Errorf("output: %w", err)
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(fileMode) // undo the umask (on the open file: no second path lookup)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("output: writing %s: %w", name, err)
 	}
 	return nil
 }

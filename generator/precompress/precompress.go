@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"os"
 	"path"
@@ -29,22 +30,29 @@ import (
 // Exts are the file types that get compressed copies.
 var Exts = map[string]bool{".wasm": true, ".js": true, ".css": true, ".html": true, ".json": true, ".xml": true, ".svg": true, ".txt": true}
 
-// cacheMin: files at least this large (the wasm, big bundles) get brotli's
-// best quality (11) and are cached on disk by content hash, because that
-// takes seconds on them. Smaller files (pages, small data) get quality 5 and
-// gzip's default level, with writers reused per goroutine: quality 11 costs
-// about 50 ms on a 12 KB page (the whole build of a 1,000-page site went to
-// it), quality 5 about 1 ms for a page 10% larger.
-const cacheMin = 64 << 10
+// bestExts are the theme's assets and the calculator's engine: compressed at
+// brotli's best quality (11), which saves the most on them, and cached on
+// disk one by one by content hash, because quality 11 takes seconds on a
+// large file and they change seldom.
+var bestExts = map[string]bool{".wasm": true, ".js": true, ".css": true}
 
-// Levels for files below cacheMin.
-const (
-	smallBrotli = 5
-	smallGzip   = gzip.DefaultCompression
-)
+// pageQuality is the brotli quality of every other file (pages, open data,
+// feeds): quality 11 costs about 50 ms on a 13 KB page in this pure-Go
+// encoder and minutes on a list page of a few MB that changes with every
+// measure; quality 5 about 1 ms for a 13 KB page, for a copy some 12%
+// larger (still about 14% smaller than gzip -9). One fixed quality per
+// kind of file, so the same input always gives the same bytes.
+const pageQuality = 5
+
+// packName is the cache of those files' compressed copies: one file, so a
+// 10,000-page site costs one read instead of 20,000. It holds the copies of
+// the files of the last build that compressed anything new.
+const packName = "precompress-pack-q5-v1" // the quality is part of the name
 
 // Add adds name.br and name.gz for every compressible file of files.
-// cacheDir ("" = no cache) keeps the compressed copies of large files.
+// cacheDir ("" = no cache) keeps the compressed copies: the assets one by
+// one, the other files together in one pack file. A cache that cannot be
+// read or written only costs time.
 func Add(files map[string][]byte, cacheDir string) error {
 	var names []string
 	for name := range files {
@@ -53,8 +61,13 @@ func Add(files map[string][]byte, cacheDir string) error {
 		}
 	}
 	sort.Strings(names)
-	type out struct{ br, gz []byte }
-	outs := make([]out, len(names))
+	var pack map[[16]byte]entry
+	if cacheDir != "" {
+		pack = readPack(filepath.Join(cacheDir, packName))
+	}
+	outs := make([]entry, len(names))
+	keys := make([][16]byte, len(names))
+	hit := make([]bool, len(names))
 	errs := make([]error, len(names))
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -62,14 +75,17 @@ func Add(files map[string][]byte, cacheDir string) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var z small
 			for i := range work {
 				b := files[names[i]]
-				if len(b) < cacheMin {
-					outs[i].br, outs[i].gz, errs[i] = z.compress(b)
-				} else {
-					outs[i].br, outs[i].gz, errs[i] = compress(b, cacheDir)
+				if !best(names[i]) {
+					sum := sha256.Sum256(b)
+					copy(keys[i][:], sum[:16])
+					if e, ok := pack[keys[i]]; ok {
+						outs[i], hit[i] = e, true
+						continue
+					}
 				}
+				outs[i].br, outs[i].gz, errs[i] = compress(b, best(names[i]), cacheDir)
 			}
 		}()
 	}
@@ -78,52 +94,89 @@ func Add(files map[string][]byte, cacheDir string) error {
 	}
 	close(work)
 	wg.Wait()
+	missed := false
 	for i, name := range names {
 		if errs[i] != nil {
 			return errs[i]
 		}
 		files[name+".br"], files[name+".gz"] = outs[i].br, outs[i].gz
+		if !best(name) && !hit[i] {
+			missed = true
+		}
+	}
+	if cacheDir != "" && missed {
+		writePack(cacheDir, names, files, keys, outs)
 	}
 	return nil
 }
 
-// small compresses files below cacheMin with writers it reuses (creating a
-// brotli writer allocates its tables: most of the cost on a small file).
-type small struct {
-	buf bytes.Buffer
-	bw  *brotli.Writer
-	gw  *gzip.Writer
+// entry is one file's compressed copies.
+type entry struct{ br, gz []byte }
+
+const packMagic = "policyguide precompress pack v1\n"
+
+// readPack reads the pack file; a missing or damaged pack is an empty cache.
+// The copies it returns share the file's bytes (nothing is copied).
+func readPack(name string) map[[16]byte]entry {
+	b, err := os.ReadFile(name)
+	if err != nil || !bytes.HasPrefix(b, []byte(packMagic)) {
+		return nil
+	}
+	b = b[len(packMagic):]
+	m := map[[16]byte]entry{}
+	for len(b) > 0 {
+		if len(b) < 16 {
+			return nil
+		}
+		var k [16]byte
+		copy(k[:], b)
+		b = b[16:]
+		var parts [2][]byte
+		for j := range parts {
+			n, w := binary.Uvarint(b)
+			if w <= 0 || n > uint64(len(b)-w) {
+				return nil
+			}
+			parts[j] = b[w : w+int(n) : w+int(n)]
+			b = b[w+int(n):]
+		}
+		m[k] = entry{parts[0], parts[1]}
+	}
+	return m
 }
 
-func (z *small) compress(b []byte) (br, gz []byte, err error) {
-	z.buf.Reset()
-	if z.bw == nil {
-		z.bw = brotli.NewWriterOptions(&z.buf, brotli.WriterOptions{Quality: smallBrotli, LGWin: 16})
-		z.gw, _ = gzip.NewWriterLevel(&z.buf, smallGzip)
-	} else {
-		z.bw.Reset(&z.buf)
+// writePack replaces the pack with the small files' copies of this build.
+func writePack(cacheDir string, names []string, files map[string][]byte, keys [][16]byte, outs []entry) {
+	var b bytes.Buffer
+	b.WriteString(packMagic)
+	seen := map[[16]byte]bool{}
+	var n [binary.MaxVarintLen64]byte
+	for i, name := range names {
+		if best(name) || seen[keys[i]] {
+			continue
+		}
+		seen[keys[i]] = true
+		b.Write(keys[i][:])
+		for _, part := range [][]byte{outs[i].br, outs[i].gz} {
+			b.Write(n[:binary.PutUvarint(n[:], uint64(len(part)))])
+			b.Write(part)
+		}
 	}
-	if _, err := z.bw.Write(b); err != nil {
-		return nil, nil, err
+	if os.MkdirAll(cacheDir, 0o755) == nil {
+		writeAtomic(filepath.Join(cacheDir, packName), b.Bytes())
 	}
-	if err := z.bw.Close(); err != nil {
-		return nil, nil, err
-	}
-	br = bytes.Clone(z.buf.Bytes())
-	z.buf.Reset()
-	z.gw.Reset(&z.buf)
-	if _, err := z.gw.Write(b); err != nil {
-		return nil, nil, err
-	}
-	if err := z.gw.Close(); err != nil {
-		return nil, nil, err
-	}
-	return br, bytes.Clone(z.buf.Bytes()), nil
 }
 
-func compress(b []byte, cacheDir string) (br, gz []byte, err error) {
+// best says whether name gets brotli's best quality (and the disk cache).
+func best(name string) bool { return bestExts[path.Ext(name)] }
+
+func compress(b []byte, best bool, cacheDir string) (br, gz []byte, err error) {
 	var key string
-	if cacheDir != "" && len(b) >= cacheMin {
+	quality := pageQuality
+	if best {
+		quality = brotli.BestCompression
+	}
+	if cacheDir != "" && best {
 		sum := sha256.Sum256(b)
 		key = filepath.Join(cacheDir, "precompress-"+hex.EncodeToString(sum[:16]))
 		br, err1 := os.ReadFile(key + ".br")
@@ -133,7 +186,7 @@ func compress(b []byte, cacheDir string) (br, gz []byte, err error) {
 		}
 	}
 	var bb bytes.Buffer
-	bw := brotli.NewWriterLevel(&bb, brotli.BestCompression)
+	bw := brotli.NewWriterLevel(&bb, quality)
 	if _, err := bw.Write(b); err != nil {
 		return nil, nil, err
 	}

@@ -3,8 +3,12 @@ package precompress
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
 	"fmt"
 	"io"
+	"maps"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -74,5 +78,64 @@ func TestReusedWriters(t *testing.T) {
 		if err != nil || !bytes.Equal(gz, orig) {
 			t.Fatalf("%s.gz does not decompress to %s: %v", name, name, err)
 		}
+	}
+}
+
+// The small files' copies come from the pack on the next build, are the same
+// bytes as without a cache, and a damaged pack is only a cold cache.
+func TestPack(t *testing.T) {
+	files := map[string][]byte{}
+	for i := range 50 {
+		files[fmt.Sprintf("p%d/index.html", i)] = []byte(strings.Repeat(fmt.Sprintf("<p>第%d页 稳岗返还</p>\n", i), 100))
+	}
+	run := func(cache string) map[string][]byte {
+		f := maps.Clone(files)
+		if err := Add(f, cache); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	plain := run("")
+	dir := t.TempDir()
+	first := run(dir)
+	pack := filepath.Join(dir, packName)
+	if _, err := os.Stat(pack); err != nil {
+		t.Fatalf("no pack written: %v", err)
+	}
+	// Replace one entry's copies in the pack by marked bytes: the next
+	// build must take them from the pack, not compress again.
+	m := readPack(pack)
+	if len(m) != len(files) {
+		t.Fatalf("pack holds %d entries, want %d", len(m), len(files))
+	}
+	second := run(dir)
+	for name := range plain {
+		if !bytes.Equal(plain[name], first[name]) || !bytes.Equal(plain[name], second[name]) {
+			t.Errorf("%s differs between no cache, a cold and a warm cache", name)
+		}
+	}
+	key := sha256.Sum256(files["p0/index.html"])
+	var k [16]byte
+	copy(k[:], key[:16])
+	if _, ok := m[k]; !ok {
+		t.Fatal("p0 not in the pack")
+	}
+	// Warm: a pack whose entry for p0 says "marked" is believed.
+	m[k] = entry{[]byte("marked-br"), []byte("marked-gz")}
+	names := []string{"p0/index.html"}
+	writePack(dir, names, files, [][16]byte{k}, []entry{m[k]})
+	if got := run(dir)["p0/index.html.br"]; string(got) != "marked-br" {
+		t.Errorf("p0's copy did not come from the pack: %q", got[:min(len(got), 20)])
+	}
+	// Damaged: cut in the middle of an entry.
+	b, _ := os.ReadFile(pack)
+	if err := os.WriteFile(pack, b[:len(b)-3], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if readPack(pack) != nil {
+		t.Error("a truncated pack was read")
+	}
+	if got := run(dir); !bytes.Equal(got["p0/index.html.br"], plain["p0/index.html.br"]) {
+		t.Error("a truncated pack changed the output")
 	}
 }

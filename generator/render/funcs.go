@@ -30,6 +30,9 @@ import (
 //	after t           the build date is after t
 //	deptNames ds      department names joined with "、"
 //	len / add / sub   small arithmetic for counts and positions
+//	measureItem m     partials/measure-item.html for m, rendered once per build (HTML pages only)
+//	once "p.html" .   partial p rendered once per build, for parts that depend on the site only (HTML pages only)
+//	onceFor "p.html" key .  once per distinct key, e.g. .FrameKey for the header (HTML pages only)
 func funcs(s *site.Site, a site.Assets) map[string]any {
 	return map[string]any{
 		"date":    chineseDate,

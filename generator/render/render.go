@@ -99,6 +99,19 @@ func (p *Page) Current(u string) string {
 	return ""
 }
 
+// FrameKey is what the default theme's site header reads of a page: its
+// kind and the aria-current value of each menu entry. The header is rendered
+// once per distinct key ({{onceFor "partials/header.html" .FrameKey .}}).
+func (p *Page) FrameKey() string {
+	var b strings.Builder
+	b.WriteString(p.Kind)
+	for _, m := range p.Site.Menus {
+		b.WriteByte('|')
+		b.WriteString(p.Current(m.URL))
+	}
+	return b.String()
+}
+
 // FullTitle is the <title>: the page title then the site title.
 func (p *Page) FullTitle() string {
 	if p.Kind == "home" || p.Title == p.Site.Title {
@@ -204,6 +217,10 @@ type templates struct {
 
 func parse(s *site.Site, a site.Assets, theme fs.FS) (*templates, error) {
 	fm := funcs(s, a)
+	mem := &memo{}
+	fm["measureItem"] = mem.measureItem
+	fm["once"] = mem.once
+	fm["onceFor"] = mem.onceFor
 	base := htmpl.New("").Funcs(htmpl.FuncMap(fm))
 	src, err := fs.ReadFile(theme, "layouts/baseof.html")
 	if err != nil {
@@ -225,6 +242,11 @@ func parse(s *site.Site, a site.Assets, theme fs.FS) (*templates, error) {
 		if _, err := base.New(strings.TrimPrefix(p, "layouts/")).Parse(string(src)); err != nil {
 			return nil, fmt.Errorf("theme: %w", err)
 		}
+	}
+	// The memoised partials run in a set of their own (html/template
+	// escapes each set once; the kinds' sets are executed concurrently).
+	if mem.set, err = base.Clone(); err != nil {
+		return nil, err
 	}
 	t := &templates{html: map[string]*htmpl.Template{}}
 	for _, k := range append(htmlKinds, docKinds...) {
@@ -255,6 +277,66 @@ func parse(s *site.Site, a site.Assets, theme fs.FS) (*templates, error) {
 		}
 	}
 	return t, nil
+}
+
+// memo renders parts that are the same wherever they appear once per build,
+// and hands out the bytes again (the template functions measureItem and
+// once). A part is rendered in HTML text context and returned as
+// template.HTML, which html/template inserts unchanged in that context, so
+// a page holds the same bytes as if the part had been executed in place.
+type memo struct {
+	set   *htmpl.Template // the partials, cloned before any kind's "main"
+	items sync.Map        // *site.Measure → htmpl.HTML
+	parts sync.Map        // partial name + "\x00" + key → htmpl.HTML
+}
+
+// measureItem is partials/measure-item.html for m, rendered once per build:
+// a measure appears in the lists of its category, audiences, departments
+// and the index.
+func (mm *memo) measureItem(m *site.Measure) (htmpl.HTML, error) {
+	if h, ok := mm.items.Load(m); ok {
+		return h.(htmpl.HTML), nil
+	}
+	h, err := mm.exec("partials/measure-item.html", m)
+	if err != nil {
+		return "", err
+	}
+	mm.items.Store(m, h)
+	return h, nil
+}
+
+// once renders the partial name one time per build with the data of the
+// first page that asks, and returns those bytes to every page: for parts of
+// the page frame that depend on the site only (the footer). A part that
+// reads anything of the page must be called with {{template}} instead.
+func (mm *memo) once(name string, data any) (htmpl.HTML, error) {
+	return mm.onceFor(name, "", data)
+}
+
+// onceFor is once per distinct key: the key must say everything of the
+// page the partial reads (e.g. Page.FrameKey for the site header).
+func (mm *memo) onceFor(name, key string, data any) (htmpl.HTML, error) {
+	k := name + "\x00" + key
+	if h, ok := mm.parts.Load(k); ok {
+		return h.(htmpl.HTML), nil
+	}
+	h, err := mm.exec(name, data)
+	if err != nil {
+		return "", err
+	}
+	mm.parts.Store(k, h)
+	return h, nil
+}
+
+func (mm *memo) exec(name string, data any) (htmpl.HTML, error) {
+	if mm.set == nil {
+		return "", errors.New("memoised partial used before the theme was parsed")
+	}
+	var b bytes.Buffer
+	if err := mm.set.ExecuteTemplate(&b, name, data); err != nil {
+		return "", err
+	}
+	return htmpl.HTML(b.String()), nil
 }
 
 // plan lists every HTML page to render, in a fixed order (also the sitemap's).
