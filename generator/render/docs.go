@@ -2,7 +2,6 @@ package render
 
 import (
 	"bytes"
-	"fmt"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -27,14 +26,14 @@ type YearGroup struct {
 var docKinds = []string{"documents", "calendar", "updates"}
 
 // planDocs adds the pages above; add is plan's page adder.
-func planDocs(s *site.Site, add func(kind, url string, p *Page)) {
+func planDocs(s *site.Site, w words, add func(kind, url string, p *Page)) {
 	if len(s.Documents) == 0 {
 		return
 	}
-	home := Crumb{"首页", "/"}
-	lib := Crumb{"政策文件库", "/documents/"}
-	add("documents", "/documents/", &Page{Title: "政策文件库", Crumbs: []Crumb{home, lib},
-		Desc: fmt.Sprintf("%s：%d份政策文件的文号、日期和效力状态", s.Title, len(s.Documents))})
+	home := Crumb{w.say("home", nil), "/"}
+	lib := Crumb{w.say("documents", nil), "/documents/"}
+	add("documents", "/documents/", &Page{Title: lib.Name, Crumbs: []Crumb{home, lib},
+		Desc: w.say("documents_desc", countWords{s.Title, len(s.Documents)})})
 	for _, d := range s.Documents {
 		if d.Main {
 			continue
@@ -43,10 +42,10 @@ func planDocs(s *site.Site, add func(kind, url string, p *Page)) {
 			Desc:   strings.TrimSpace(d.Number + " " + d.Title),
 			Crumbs: []Crumb{home, lib, {d.Number, d.URL()}}})
 	}
-	add("calendar", "/calendar/", &Page{Title: "政策日历", Crumbs: []Crumb{home, {"政策日历", "/calendar/"}},
-		Desc: "文件写明的日期：实施期限截止、延续、调整和废止的起始日、申报时间。"})
-	add("updates", "/updates/", &Page{Title: "最近更新", Crumbs: []Crumb{home, {"最近更新", "/updates/"}},
-		Desc: "本站内容的修订记录。"})
+	cal := Crumb{w.say("calendar", nil), "/calendar/"}
+	add("calendar", cal.URL, &Page{Title: cal.Name, Crumbs: []Crumb{home, cal}, Desc: w.say("calendar_desc", nil)})
+	upd := Crumb{w.say("updates", nil), "/updates/"}
+	add("updates", upd.URL, &Page{Title: upd.Name, Crumbs: []Crumb{home, upd}, Desc: w.say("updates_desc", nil)})
 }
 
 // Years groups documents by the year of their date, newest first.
@@ -93,7 +92,7 @@ func redirects(s *site.Site, files map[string][]byte) []string {
 // events, CRLF line ends, lines folded at 75 octets. UIDs come from the
 // content and DTSTAMP from the date of the document stating the event, so
 // the same content gives the same bytes.
-func ICS(s *site.Site) []byte {
+func ICS(s *site.Site, name string) []byte {
 	var b bytes.Buffer
 	line := func(l string) { fold(&b, l) }
 	line("BEGIN:VCALENDAR")
@@ -101,7 +100,7 @@ func ICS(s *site.Site) []byte {
 	line("PRODID:-//policyguide//" + icsText(s.Title) + "//ZH")
 	line("CALSCALE:GREGORIAN")
 	line("METHOD:PUBLISH")
-	line("X-WR-CALNAME:" + icsText(s.Title+" 政策日历"))
+	line("X-WR-CALNAME:" + icsText(name))
 	for _, e := range s.Events {
 		end := e.End
 		if end.IsZero() {

@@ -33,7 +33,7 @@ import (
 //	measureItem m     partials/measure-item.html for m, rendered once per build (HTML pages only)
 //	once "p.html" .   partial p rendered once per build, for parts that depend on the site only (HTML pages only)
 //	onceFor "p.html" key .  once per distinct key, e.g. .FrameKey for the header (HTML pages only)
-func funcs(s *site.Site, a site.Assets) map[string]any {
+func funcs(s *site.Site, a site.Assets, w words) map[string]any {
 	return map[string]any{
 		"date":    chineseDate,
 		"isoDate": func(t time.Time) string { return t.Format("2006-01-02") },
@@ -48,7 +48,7 @@ func funcs(s *site.Site, a site.Assets) map[string]any {
 		"expiredParts":  func(m *site.Measure) []site.ValidPart { return m.ExpiredParts(s.BuildDate) },
 		"after":         func(t time.Time) bool { return s.BuildDate.After(t) },
 		"locale":        func(lang string) string { return strings.ReplaceAll(lang, "-", "_") },
-		"prose":         prose,
+		"prose":         func(h htmpl.HTML) htmpl.HTML { return prose(h, w.say("table_region", nil)) },
 		"xml":           xmlEscape,
 		"deptNames": func(ds []*site.Department) string {
 			names := make([]string, len(ds))
@@ -91,12 +91,12 @@ func relURL(u string) string {
 // prose wraps Markdown tables in a focusable region that scrolls sideways on
 // a narrow screen, keeping the table's own semantics (display:block on the
 // table itself would drop them in some screen readers).
-func prose(h htmpl.HTML) htmpl.HTML {
+func prose(h htmpl.HTML, label string) htmpl.HTML {
 	if !strings.Contains(string(h), "<table") {
 		return h
 	}
 	r := strings.NewReplacer(
-		"<table>", `<div class="table-wrap" role="region" aria-label="表格（可左右滑动）" tabindex="0"><table>`,
+		"<table>", `<div class="table-wrap" role="region" aria-label="`+htmpl.HTMLEscapeString(label)+`" tabindex="0"><table>`,
 		"</table>", "</table></div>")
 	return htmpl.HTML(r.Replace(string(h)))
 }

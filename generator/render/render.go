@@ -199,7 +199,7 @@ func Render(s *site.Site, a site.Assets, theme fs.FS, opt Options) (map[string][
 		return nil, err
 	}
 	if len(s.Documents) > 0 {
-		files["calendar.ics"] = ICS(s)
+		files["calendar.ics"] = ICS(s, set.words.say("calendar_name", siteWords{s.Title}))
 		redirects(s, files)
 	}
 	if err := staticFiles(theme, files); err != nil {
@@ -211,12 +211,17 @@ func Render(s *site.Site, a site.Assets, theme fs.FS, opt Options) (map[string][
 // templates holds the parsed theme: one HTML template per page kind (base
 // layout + partials + the kind's file) and the text templates.
 type templates struct {
-	html map[string]*htmpl.Template
-	text *ttmpl.Template
+	html  map[string]*htmpl.Template
+	text  *ttmpl.Template
+	words words // the theme's words.toml
 }
 
 func parse(s *site.Site, a site.Assets, theme fs.FS) (*templates, error) {
-	fm := funcs(s, a)
+	w, err := loadWords(theme)
+	if err != nil {
+		return nil, err
+	}
+	fm := funcs(s, a, w)
 	mem := &memo{}
 	fm["measureItem"] = mem.measureItem
 	fm["once"] = mem.once
@@ -248,7 +253,7 @@ func parse(s *site.Site, a site.Assets, theme fs.FS) (*templates, error) {
 	if mem.set, err = base.Clone(); err != nil {
 		return nil, err
 	}
-	t := &templates{html: map[string]*htmpl.Template{}}
+	t := &templates{html: map[string]*htmpl.Template{}, words: w}
 	for _, k := range append(htmlKinds, docKinds...) {
 		name := "layouts/" + k + ".html"
 		src, err := fs.ReadFile(theme, name)
@@ -356,19 +361,21 @@ func plan(s *site.Site, a site.Assets, t *templates, opt Options) ([]job, error)
 		}
 		jobs = append(jobs, job{out: out, page: p, tmpl: t.html[kind], sitemap: kind != "404" && kind != "offline"})
 	}
-	home := Crumb{"首页", "/"}
+	w := t.words
+	home := Crumb{w.say("home", nil), "/"}
 
 	p := &Page{Title: s.Title}
 	status(s, p)
 	add("home", "/", p)
 
-	p = &Page{Title: "全部措施", Crumbs: []Crumb{home, {"全部措施", "/measures/"}},
-		Desc: fmt.Sprintf("%s：全部%d项措施", s.Title, len(s.Measures))}
+	all := Crumb{w.say("measures", nil), "/measures/"}
+	p = &Page{Title: all.Name, Crumbs: []Crumb{home, all},
+		Desc: w.say("measures_desc", countWords{s.Title, len(s.Measures)})}
 	status(s, p)
 	add("measures", "/measures/", p)
 	for i, m := range s.Measures {
 		p := &Page{Title: m.Title, Desc: m.Summary, OGType: "article", Measure: m, Category: m.Category}
-		p.Crumbs = []Crumb{home, {"全部措施", "/measures/"}}
+		p.Crumbs = []Crumb{home, all}
 		if m.Category != nil {
 			p.Crumbs = append(p.Crumbs, Crumb{m.Category.Name, m.Category.URL()})
 		}
@@ -382,33 +389,33 @@ func plan(s *site.Site, a site.Assets, t *templates, opt Options) ([]job, error)
 		add("measure", m.URL(), p)
 	}
 
-	catsCrumb := Crumb{"按类别", "/categories/"}
-	add("categories", "/categories/", &Page{Title: "按类别查看", Crumbs: []Crumb{home, catsCrumb}})
+	catsCrumb := Crumb{w.say("categories", nil), "/categories/"}
+	add("categories", "/categories/", &Page{Title: w.say("categories_title", nil), Crumbs: []Crumb{home, catsCrumb}})
 	for _, c := range s.Categories {
 		add("category", c.URL(), &Page{Title: strings.TrimSpace(c.Number + c.Name), Category: c,
-			Desc:   fmt.Sprintf("%s%s：共%d项措施", c.Number, c.Name, len(c.Measures)),
+			Desc:   w.say("category_desc", categoryWords{c.Number, c.Name, len(c.Measures)}),
 			Crumbs: []Crumb{home, catsCrumb, {c.Name, c.URL()}}})
 	}
-	audsCrumb := Crumb{"按身份", "/audiences/"}
-	add("audiences", "/audiences/", &Page{Title: "按身份查看", Crumbs: []Crumb{home, audsCrumb}})
+	audsCrumb := Crumb{w.say("audiences", nil), "/audiences/"}
+	add("audiences", "/audiences/", &Page{Title: w.say("audiences_title", nil), Crumbs: []Crumb{home, audsCrumb}})
 	for _, au := range s.Audiences {
-		add("audience", au.URL(), &Page{Title: "面向" + au.Name + "的措施", Audience: au, Desc: au.Intro,
+		add("audience", au.URL(), &Page{Title: w.say("audience_title", nameWords{au.Name}), Audience: au, Desc: au.Intro,
 			Crumbs: []Crumb{home, audsCrumb, {au.Name, au.URL()}}})
 	}
-	depsCrumb := Crumb{"责任部门", "/departments/"}
-	add("departments", "/departments/", &Page{Title: "责任部门", Crumbs: []Crumb{home, depsCrumb}})
+	depsCrumb := Crumb{w.say("departments", nil), "/departments/"}
+	add("departments", "/departments/", &Page{Title: depsCrumb.Name, Crumbs: []Crumb{home, depsCrumb}})
 	for _, d := range s.Departments {
 		add("department", d.URL(), &Page{Title: d.Name, Department: d,
-			Desc:   deptDesc(d),
+			Desc:   w.say("department_desc", departmentWords{d.Name, len(d.Lead), len(d.Partner)}),
 			Crumbs: []Crumb{home, depsCrumb, {d.Name, d.URL()}}})
 	}
 	if d := s.Document; d != nil {
 		add("document", "/document/", &Page{Title: d.Title, OGType: "article", Document: d,
 			Desc:   strings.TrimSpace(d.Number + " " + d.Title),
-			Crumbs: []Crumb{home, {"政策原文", "/document/"}}})
+			Crumbs: []Crumb{home, {w.say("document", nil), "/document/"}}})
 	}
 	if c := s.Calculator; c != nil {
-		steps, auds := calcSteps(s)
+		steps, auds := calcSteps(s, w)
 		add("calculator", "/calculator/", &Page{Title: c.Title, Desc: c.Intro, Questions: questionGroups(s), Steps: steps, CalcAuds: auds,
 			Crumbs: []Crumb{home, {c.Title, "/calculator/"}}})
 	}
@@ -418,21 +425,13 @@ func plan(s *site.Site, a site.Assets, t *templates, opt Options) ([]job, error)
 		}
 		add("page", pg.URL(), &Page{Title: pg.Title, Page: pg, Crumbs: []Crumb{home, {pg.Title, pg.URL()}}})
 	}
-	planDocs(s, add)
+	planDocs(s, w, add)
 	// Search (search.js, index from generator/search) and the page the
 	// service worker shows for pages not saved offline.
-	add("search", "/search/", &Page{Title: "搜索", Crumbs: []Crumb{home, {"搜索", "/search/"}}})
-	add("offline", "/offline/", &Page{Title: "当前离线"})
-	add("404", "/404.html", &Page{Title: "页面未找到"})
+	add("search", "/search/", &Page{Title: w.say("search", nil), Crumbs: []Crumb{home, {w.say("search", nil), "/search/"}}})
+	add("offline", "/offline/", &Page{Title: w.say("offline", nil)})
+	add("404", "/404.html", &Page{Title: w.say("not_found", nil)})
 	return jobs, nil
-}
-
-// deptDesc: 牵头 only where the document says it.
-func deptDesc(d *site.Department) string {
-	if len(d.Lead) == 0 {
-		return fmt.Sprintf("%s按文件所列为负责部门的措施%d项", d.Name, len(d.Partner))
-	}
-	return fmt.Sprintf("文件写明%s牵头的措施%d项，另按文件所列为负责部门的措施%d项", d.Name, len(d.Lead), len(d.Partner))
 }
 
 // status sorts the measures by their validity on the build date.
@@ -453,7 +452,7 @@ func status(s *site.Site, p *Page) {
 
 // calcSteps are the calculator's steps; a calculator without declared
 // steps asks each audience's questions on one step.
-func calcSteps(s *site.Site) ([]site.CalcStep, []*site.Audience) {
+func calcSteps(s *site.Site, w words) ([]site.CalcStep, []*site.Audience) {
 	c := s.Calculator
 	if len(c.Steps) > 0 {
 		return c.Steps, c.Audiences
@@ -464,7 +463,7 @@ func calcSteps(s *site.Site) ([]site.CalcStep, []*site.Audience) {
 		if g.Audience == nil {
 			continue
 		}
-		steps = append(steps, site.CalcStep{ID: "q_" + strings.ReplaceAll(g.Audience.ID, "-", "_"), Title: "回答问题", Audience: []string{g.Audience.ID}, Questions: g.Questions})
+		steps = append(steps, site.CalcStep{ID: "q_" + strings.ReplaceAll(g.Audience.ID, "-", "_"), Title: w.say("calculator_step", nil), Audience: []string{g.Audience.ID}, Questions: g.Questions})
 		auds = append(auds, g.Audience)
 	}
 	return steps, auds

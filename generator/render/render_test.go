@@ -383,10 +383,34 @@ func sortedUnique(s []string) bool {
 }
 
 func TestMissingLayout(t *testing.T) {
-	th := fstest.MapFS{"layouts/baseof.html": {Data: []byte(`{{define "base"}}{{end}}`)}}
+	words, _ := fs.ReadFile(theme.FS, "words.toml")
+	th := fstest.MapFS{"layouts/baseof.html": {Data: []byte(`{{define "base"}}{{end}}`)}, "words.toml": {Data: words}}
 	_, err := Render(fixture(), nil, th, Options{})
 	if err == nil || !strings.Contains(err.Error(), "home.html") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestThemeWords: the generator's words come from the theme's words.toml;
+// a missing key or a wrong field is a build error naming it.
+func TestThemeWords(t *testing.T) {
+	words, _ := fs.ReadFile(theme.FS, "words.toml")
+	en := strings.Replace(string(words), `home = "首页"`, `home = "Home"`, 1)
+	r, err := Render(fixture(), fixtureAssets, sitetheme.Layer(fstest.MapFS{"words.toml": {Data: []byte(en)}}, theme.FS), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(r["measures/index.html"]), ">Home</a>") {
+		t.Error("the breadcrumb does not use the theme's word for home")
+	}
+	for name, src := range map[string]string{
+		"missing key": strings.Replace(string(words), `search = "搜索"`, ``, 1),
+		"wrong field": strings.Replace(string(words), `面向{{.Name}}的措施`, `面向{{.Nope}}的措施`, 1),
+	} {
+		_, err := Render(fixture(), fixtureAssets, sitetheme.Layer(fstest.MapFS{"words.toml": {Data: []byte(src)}}, theme.FS), Options{})
+		if err == nil || !strings.Contains(err.Error(), "words.toml") {
+			t.Errorf("%s: err = %v", name, err)
+		}
 	}
 }
 
