@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"policyguide/calculator"
@@ -39,8 +40,19 @@ Exit status: 0 success, 1 content errors, 2 usage errors.
 `
 
 func main() {
+	// A soft memory limit for the site commands: a build holds every page
+	// and its compressed copies at once, and without a limit the collector
+	// lets the heap grow to twice the live data (700 MB at 10,000 pages;
+	// 260 MB with the limit, for a few percent more time). GOMEMLIMIT in the
+	// environment overrides it; match sets its own.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(buildMemoryLimit)
+	}
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
+
+// buildMemoryLimit is the soft memory limit of build, check and serve.
+const buildMemoryLimit = 256 << 20
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
