@@ -330,22 +330,8 @@ func precedence(op string) int {
 	return 7
 }
 
-// render writes e with the user's numbers filled in: "见习人数 3人 ×
-// 见习补贴标准 1,350元/人/月". Sub-expressions are evaluated again, so
-// their errors (already recorded) are not recorded twice.
-// Quiet (no explanations): "".
-func (en *env) render(e *Expr, prec int) string {
-	if en.quiet {
-		return ""
-	}
-	errs, noParam := en.errs, en.noParam
-	var sb strings.Builder
-	sb.Grow(256)
-	en.rend(&sb, e, prec)
-	en.errs, en.noParam = errs, noParam
-	return sb.String()
-}
-
+// rend writes e with the user's numbers filled in: "见习人数 3人 ×
+// 见习补贴标准 1,350元/人/月" (the plain text, pl, falls back to it).
 func (en *env) rend(sb *strings.Builder, e *Expr, prec int) {
 	switch e.Op {
 	case OpQuestion:

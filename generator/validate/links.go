@@ -18,19 +18,14 @@ import (
 // Targets indexes rendered output: page URL → the ids defined on it.
 type Targets map[string]map[string]bool
 
-// Index builds the link targets from rendered files ("measures/m1/index.html"
-// is the page "/measures/m1/"; any other file is its own URL).
+// IndexDuplicates builds the link targets from rendered files
+// ("measures/m1/index.html" is the page "/measures/m1/"; any other file is
+// its own URL) and returns, for each HTML file, the ids it defines more than
+// once (sorted): a heading id that collides with an id of the layout around
+// it, which breaks anchors and the page's labels.
 //
 // The pages are scanned for ` id="` as bytes, on all cores: a regular
 // expression over every page was a fifth of a large build.
-func Index(files map[string][]byte) Targets {
-	t, _ := IndexDuplicates(files)
-	return t
-}
-
-// IndexDuplicates is Index that also returns, for each HTML file, the ids it
-// defines more than once (sorted): a heading id that collides with an id of
-// the layout around it, which breaks anchors and the page's labels.
 func IndexDuplicates(files map[string][]byte) (Targets, map[string][]string) {
 	names := make([]string, 0, len(files))
 	for name := range files {
