@@ -417,22 +417,8 @@ func (en *env) rend(sb *strings.Builder, e *Expr, prec int) {
 			en.rend(sb, e.Args[2], 0)
 			sb.WriteString("）")
 		}
-	case OpMin, OpMax:
-		if e.Op == OpMin {
-			sb.WriteString("较小值（")
-		} else {
-			sb.WriteString("较大值（")
-		}
-		for i, a := range e.Args {
-			if i > 0 {
-				sb.WriteString("，")
-			}
-			en.rend(sb, a, 0)
-		}
-		sb.WriteString("）")
-	case OpNeg:
-		sb.WriteString("−")
-		en.rend(sb, e.Args[0], 6)
+	case OpMin, OpMax, OpNeg:
+		en.minMaxNeg(sb, e, en.rend)
 	case OpNot:
 		sb.WriteString("并非（")
 		en.rend(sb, e.Args[0], 0)
@@ -465,6 +451,28 @@ func (en *env) rend(sb *strings.Builder, e *Expr, prec int) {
 			sb.WriteString("）")
 		}
 	}
+}
+
+// minMaxNeg writes min, max and negation, rendering their arguments with
+// rec (the formula text or the plain text).
+func (en *env) minMaxNeg(sb *strings.Builder, e *Expr, rec func(*strings.Builder, *Expr, int)) {
+	if e.Op == OpNeg {
+		sb.WriteString("−")
+		rec(sb, e.Args[0], 6)
+		return
+	}
+	if e.Op == OpMin {
+		sb.WriteString("较小值（")
+	} else {
+		sb.WriteString("较大值（")
+	}
+	for i, a := range e.Args {
+		if i > 0 {
+			sb.WriteString("，")
+		}
+		rec(sb, a, 0)
+	}
+	sb.WriteString("）")
 }
 
 // cond renders an undecided condition without "（未填写）" noise.
@@ -649,22 +657,8 @@ func (en *env) pl(sb *strings.Builder, e *Expr, prec int) {
 	case OpIf:
 		c := en.eval(e.Args[0])
 		sb.WriteString("（取决于：" + en.names(c.deps) + "）")
-	case OpMin, OpMax:
-		if e.Op == OpMin {
-			sb.WriteString("较小值（")
-		} else {
-			sb.WriteString("较大值（")
-		}
-		for i, a := range e.Args {
-			if i > 0 {
-				sb.WriteString("，")
-			}
-			en.pl(sb, a, 0)
-		}
-		sb.WriteString("）")
-	case OpNeg:
-		sb.WriteString("−")
-		en.pl(sb, e.Args[0], 6)
+	case OpMin, OpMax, OpNeg:
+		en.minMaxNeg(sb, e, en.pl)
 	case "*", "/", "+", "-":
 		if e.Op == "/" {
 			if d := en.resolve(e.Args[1]); d.Op == OpNum && d.Num == Int(100) {
