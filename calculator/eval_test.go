@@ -684,3 +684,22 @@ values = [ { from = 2023-01-01, value = "10", cite = "原文" } ]
 		}
 	}
 }
+
+// Minimum, maximum and negation read as words in the calculation.
+func TestCalculationMinMax(t *testing.T) {
+	rules := `
+[[params]]
+id = "base"
+label = "最高额度"
+unit = "元"
+values = [ { from = 2023-01-01, value = "200000", cite = "原文" } ]
+` + grant("low", "a", "min(money, base)") + grant("high", "a", "max(money, base)")
+	p := build(t, rules, "low", "high")
+	r := eval(p, "2023-11-01", `{"a":true,"money":"30,000"}`)
+	for id, want := range map[string]string{"low": "较小值（", "high": "较大值（"} {
+		got := find(t, r, id).Calculation
+		if !strings.HasPrefix(got, want) || !strings.Contains(got, "30,000元") || !strings.Contains(got, "200,000元") {
+			t.Errorf("%s: %q", id, got)
+		}
+	}
+}
