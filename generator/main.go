@@ -71,6 +71,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	content := fl.String("content", "content", "content `folder`")
 	date := fl.String("date", "", "reference `date` (YYYY-MM-DD) for expiry notices and the calculator; default today")
 	timeout := fl.Duration("timeout", pipeline.DefaultTimeout, "stop a build or check that takes longer than `duration`")
+	timings := fl.Bool("timings", false, "print each stage's wall time on stderr")
 	var out *string
 	var addr *string
 	switch cmd {
@@ -94,6 +95,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return code
 	}
 	opt := pipeline.Options{Content: *content, Timeout: *timeout}
+	if *timings {
+		opt.Timings = stderr
+	}
 	if *timeout <= 0 {
 		fmt.Fprintln(stderr, "--timeout must be positive")
 		return 2

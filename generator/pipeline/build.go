@@ -26,6 +26,7 @@ package pipeline
 
 import (
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -64,6 +65,8 @@ type Options struct {
 	// Content limits (file size, nesting) keep every stage fast; this is
 	// the backstop that turns any remaining hang into an error.
 	Timeout time.Duration
+	// Timings, when set, receives each stage's wall time (--timings).
+	Timings io.Writer
 }
 
 // DefaultTimeout is the overall bound of a build or check. A cold build
@@ -121,9 +124,12 @@ func generate(opt Options) (*Result, error) {
 	if day.IsZero() {
 		day = Today()
 	}
+	lap := stopwatch(opt.Timings)
 	// load, lint
 	c, errs := load.Load(opt.Content)
+	lap("load")
 	errs.Merge(lint.Unfilled(opt.Content))
+	lap("lint")
 	if len(errs) > 0 {
 		return nil, errs.Sort()
 	}
@@ -136,6 +142,7 @@ func generate(opt Options) (*Result, error) {
 	// rules
 	docs, mainDoc := model.Documents(c) // their errors are reported by the model stage
 	rs, warns, rerrs := rules.Compile(c, docs, mainDoc)
+	lap("theme, rules")
 	// wasm
 	in := model.Inputs{Rules: rs}
 	files := map[string][]byte{}
@@ -147,9 +154,12 @@ func generate(opt Options) (*Result, error) {
 		maps.Copy(files, wf)
 		in.WasmURL, in.WasmExecURL = wasmURL, execURL
 	}
+	lap("wasm")
 	// model
 	in.History, in.HistoryErr = history.Read(c.Dir)
+	lap("history")
 	m, errs := model.Build(c, md, day, in)
+	lap("model")
 	errs.Merge(rerrs)
 	if terr != nil {
 		errs.Add(c.Site.Keys.At(c.Site.Name, "theme"), "%v", terr)
@@ -174,14 +184,17 @@ func generate(opt Options) (*Result, error) {
 		return nil, err
 	}
 	maps.Copy(files, af)
+	lap("bundle")
 	// opendata, search
 	maps.Copy(files, opendata.Files(s, prog))
+	lap("opendata")
 	sf, manifest, errs := searchIndex(c, s)
 	if len(errs) > 0 {
 		return nil, errs.Sort()
 	}
 	maps.Copy(files, sf)
 	urls["search-index"] = manifest
+	lap("search")
 
 	// render
 	pages, err := render.Render(s, urls, th, render.Options{LiveReload: opt.LiveReload})
@@ -189,6 +202,7 @@ func generate(opt Options) (*Result, error) {
 		return nil, err
 	}
 	maps.Copy(files, pages)
+	lap("render")
 	// validate
 	targets, dups := validate.IndexDuplicates(files)
 	errs = validate.Links(targets, m.Links)
@@ -196,33 +210,40 @@ func generate(opt Options) (*Result, error) {
 	if len(errs) > 0 {
 		return nil, errs.Sort()
 	}
+	lap("validate")
 	// offline
 	sw, err := offlineWorker(th, s, urls, files)
 	if err != nil {
 		return nil, err
 	}
 	maps.Copy(files, sw)
+	lap("offline")
 	return &Result{Site: s, Program: prog, Files: files, Warnings: warns.Sort()}, nil
 }
 
 // Build generates the site and replaces the output folder in one step.
 func Build(opt Options) (*Result, error) {
+	lap := stopwatch(opt.Timings)
 	if err := output.Check(opt.Out, output.Options{Content: opt.Content}); err != nil {
 		return nil, err
 	}
+	lap("output check")
 	r, err := Generate(opt)
 	if err != nil {
 		return nil, err
 	}
+	lap = stopwatch(opt.Timings)
 	// Precompressed copies and the static hosts' headers file: only for a
 	// written site (serve and check need neither).
 	r.Files["_headers"] = []byte(Headers)
 	if err := precompress.Add(r.Files, cacheDir(opt)); err != nil {
 		return nil, err
 	}
+	lap("precompress")
 	if err := output.Write(opt.Out, r.Files, output.Options{Content: opt.Content}); err != nil {
 		return nil, err
 	}
+	lap("output")
 	return r, nil
 }
 
@@ -282,4 +303,18 @@ func pageFiles(c *load.Content, s *site.Site) map[string]string {
 		out[strings.TrimPrefix(p.URL(), "/")+"index.html"] = p.File
 	}
 	return out
+}
+
+// stopwatch returns a function that writes the time since its last call,
+// named, to w; with w nil it does nothing.
+func stopwatch(w io.Writer) func(stage string) {
+	if w == nil {
+		return func(string) {}
+	}
+	last := time.Now()
+	return func(stage string) {
+		now := time.Now()
+		fmt.Fprintf(w, "%-14s %8.1f ms\n", stage, float64(now.Sub(last).Microseconds())/1000)
+		last = now
+	}
 }
