@@ -132,3 +132,38 @@ func keys(m map[string][]byte) []string {
 	}
 	return out
 }
+
+// TestBundleKeptResult: the kept result is given again only for the same
+// theme files, and a caller changing what it got changes nothing kept.
+func TestBundleKeptResult(t *testing.T) {
+	entries := []string{"main.css", "main.js"}
+	f1, u1, err := Bundle(testTheme(), entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range f1 {
+		f1[k] = []byte("changed by the caller")
+	}
+	u1["main.css"] = "/changed"
+	changed := testTheme()
+	changed["assets/main.js"] = &fstest.MapFile{Data: []byte("console.log(2)")}
+	_, u2, err := Bundle(changed, entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f3, u3, err := Bundle(testTheme(), entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u2["main.js"] == u3["main.js"] {
+		t.Errorf("a changed main.js kept its URL %s", u2["main.js"])
+	}
+	if u3["main.css"] == "/changed" {
+		t.Error("the caller's change reached the kept URLs")
+	}
+	for k, v := range f3 {
+		if string(v) == "changed by the caller" {
+			t.Errorf("the caller's change reached the kept %s", k)
+		}
+	}
+}

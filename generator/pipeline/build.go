@@ -25,12 +25,15 @@
 package pipeline
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"policyguide/calculator"
@@ -120,6 +123,31 @@ func Generate(opt Options) (*Result, error) {
 }
 
 func generate(opt Options) (*Result, error) {
+	p, err := Prepare(opt)
+	if err != nil {
+		return nil, err
+	}
+	return p.Finish(context.Background())
+}
+
+// Prepared is a site after the stages up to bundle: its model, its program
+// and its assets, ready to be rendered. Finish runs the rest; the preview
+// renders single pages from it first (Renderer).
+type Prepared struct {
+	opt   Options
+	c     *load.Content
+	th    fs.FS
+	model *model.Result
+	prog  *calculator.Program
+	warns diag.List
+	files map[string][]byte // the engine's and the bundle's files
+	urls  site.Assets       // the bundle's asset URLs (no search index yet)
+	lap   func(stage string)
+}
+
+// Prepare runs load, lint, theme, rules, wasm, model and bundle (without
+// Generate's timeout).
+func Prepare(opt Options) (*Prepared, error) {
 	day := opt.Date
 	if day.IsZero() {
 		day = Today()
@@ -185,8 +213,67 @@ func generate(opt Options) (*Result, error) {
 	}
 	maps.Copy(files, af)
 	lap("bundle")
+	return &Prepared{opt: opt, c: c, th: th, model: m, prog: prog, warns: warns, files: files, urls: urls, lap: lap}, nil
+}
+
+// Site is the prepared site model.
+func (p *Prepared) Site() *site.Site { return p.model.Site }
+
+// Files are the files Prepare made: the calculator's engine and the
+// bundled assets, by output path.
+func (p *Prepared) Files() map[string][]byte { return p.files }
+
+// Draft is the prepared site's pages one at a time, before Finish: the
+// preview shows the page a browser reloads as soon as the model is built,
+// while the rest of the site (search index, open data, the link check)
+// is still being made.
+type Draft struct {
+	r     *render.Renderer
+	files map[string][]byte
+	pages sync.Map // output path → []byte
+}
+
+// searchPage needs the search index's URL, which only Finish knows.
+const searchPage = "search/index.html"
+
+// Draft returns the prepared site's draft.
+func (p *Prepared) Draft() (*Draft, error) {
+	r, err := render.New(p.model.Site, maps.Clone(p.urls), p.th, render.Options{LiveReload: p.opt.LiveReload})
+	if err != nil {
+		return nil, err
+	}
+	return &Draft{r: r, files: p.files}, nil
+}
+
+// File returns the file at output path out if the draft can make it: an
+// asset of Prepare or an HTML page, rendered once. ok is false for every
+// other file (feeds, open data, the search index and page): those come
+// with Finish.
+func (d *Draft) File(out string) (b []byte, ok bool, err error) {
+	if b, ok := d.files[out]; ok {
+		return b, true, nil
+	}
+	if out == searchPage {
+		return nil, false, nil
+	}
+	if b, ok := d.pages.Load(out); ok {
+		return b.([]byte), true, nil
+	}
+	b, ok, err = d.r.Page(out)
+	if ok && err == nil {
+		d.pages.Store(out, b)
+	}
+	return b, ok, err
+}
+
+// Finish runs opendata, search, render, validate and offline, and returns
+// the whole site. It stops early with ctx's error when ctx is done (the
+// preview stops a build a newer save has superseded).
+func (p *Prepared) Finish(ctx context.Context) (*Result, error) {
+	c, s, lap := p.c, p.model.Site, p.lap
+	files, urls := maps.Clone(p.files), maps.Clone(p.urls)
 	// opendata, search
-	maps.Copy(files, opendata.Files(s, prog))
+	maps.Copy(files, opendata.Files(s, p.prog))
 	lap("opendata")
 	sf, manifest, errs := searchIndex(c, s)
 	if len(errs) > 0 {
@@ -195,9 +282,16 @@ func generate(opt Options) (*Result, error) {
 	maps.Copy(files, sf)
 	urls["search-index"] = manifest
 	lap("search")
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 
 	// render
-	pages, err := render.Render(s, urls, th, render.Options{LiveReload: opt.LiveReload})
+	r, err := render.New(s, urls, p.th, render.Options{LiveReload: p.opt.LiveReload})
+	if err != nil {
+		return nil, err
+	}
+	pages, err := r.All(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -205,20 +299,20 @@ func generate(opt Options) (*Result, error) {
 	lap("render")
 	// validate
 	targets, dups := validate.IndexDuplicates(files)
-	errs = validate.Links(targets, m.Links)
+	errs = validate.Links(targets, p.model.Links)
 	errs.Merge(validate.Duplicates(dups, pageFiles(c, s)))
 	if len(errs) > 0 {
 		return nil, errs.Sort()
 	}
 	lap("validate")
 	// offline
-	sw, err := offlineWorker(th, s, urls, files)
+	sw, err := offlineWorker(p.th, s, urls, files)
 	if err != nil {
 		return nil, err
 	}
 	maps.Copy(files, sw)
 	lap("offline")
-	return &Result{Site: s, Program: prog, Files: files, Warnings: warns.Sort()}, nil
+	return &Result{Site: s, Program: p.prog, Files: files, Warnings: p.warns.Sort()}, nil
 }
 
 // Build generates the site and replaces the output folder in one step.

@@ -15,6 +15,7 @@ package render
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	htmpl "html/template"
@@ -146,6 +147,26 @@ var reserved = map[string]bool{"measures": true, "categories": true, "department
 // names ("main.css", "main.js", "calculator.js", "calculator.css") to their
 // hashed URLs; theme is the (possibly layered) theme file system.
 func Render(s *site.Site, a site.Assets, theme fs.FS, opt Options) (map[string][]byte, error) {
+	r, err := New(s, a, theme, opt)
+	if err != nil {
+		return nil, err
+	}
+	return r.All(context.Background())
+}
+
+// Renderer holds a parsed theme and the plan of a site's pages: All renders
+// every file, Page one HTML page (the preview renders the page a browser
+// asks for before the rest of the site is done).
+type Renderer struct {
+	s     *site.Site
+	theme fs.FS
+	set   *templates
+	jobs  []job
+	byOut map[string]int // output path → index in jobs
+}
+
+// New parses the theme and plans the pages of s (see Render).
+func New(s *site.Site, a site.Assets, theme fs.FS, opt Options) (*Renderer, error) {
 	if s == nil || theme == nil {
 		return nil, errors.New("render: no site or no theme")
 	}
@@ -157,7 +178,39 @@ func Render(s *site.Site, a site.Assets, theme fs.FS, opt Options) (map[string][
 	if err != nil {
 		return nil, err
 	}
+	r := &Renderer{s: s, theme: theme, set: set, jobs: jobs, byOut: make(map[string]int, len(jobs))}
+	for i, j := range jobs {
+		r.byOut[j.out] = i
+	}
+	return r, nil
+}
 
+// Page renders the HTML page at output path out ("measures/m1/index.html");
+// ok is false when the site has no such page.
+func (r *Renderer) Page(out string) (b []byte, ok bool, err error) {
+	i, ok := r.byOut[out]
+	if !ok {
+		return nil, false, nil
+	}
+	var buf bytes.Buffer
+	b, err = r.exec(&buf, r.jobs[i])
+	return b, true, err
+}
+
+// exec executes one job into buf and returns the page with its URLs made
+// relative.
+func (r *Renderer) exec(buf *bytes.Buffer, j job) ([]byte, error) {
+	buf.Reset()
+	if err := j.tmpl.ExecuteTemplate(buf, "base", j.page); err != nil {
+		return nil, fmt.Errorf("render %s: %w", j.out, err)
+	}
+	return relativize(buf.Bytes(), prefix(r.s, j)), nil
+}
+
+// All renders every file of the site (see Render); it stops with ctx's
+// error when ctx is done.
+func (r *Renderer) All(ctx context.Context) (map[string][]byte, error) {
+	s, jobs := r.s, r.jobs
 	out := make([][]byte, len(jobs))
 	errs := make([]error, len(jobs))
 	next := make(chan int)
@@ -168,21 +221,21 @@ func Render(s *site.Site, a site.Assets, theme fs.FS, opt Options) (map[string][
 			defer wg.Done()
 			var buf bytes.Buffer
 			for i := range next {
-				buf.Reset()
-				j := jobs[i]
-				if err := j.tmpl.ExecuteTemplate(&buf, "base", j.page); err != nil {
-					errs[i] = fmt.Errorf("render %s: %w", j.out, err)
-					continue
-				}
-				out[i] = relativize(buf.Bytes(), prefix(s, j))
+				out[i], errs[i] = r.exec(&buf, jobs[i])
 			}
 		}()
 	}
 	for i := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
 		next <- i
 	}
 	close(next)
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err // in job order: the same error text every run
 	}
@@ -195,14 +248,14 @@ func Render(s *site.Site, a site.Assets, theme fs.FS, opt Options) (map[string][
 			urls = append(urls, j.page.URL)
 		}
 	}
-	if err := xmlFiles(s, set, urls, files); err != nil {
+	if err := xmlFiles(s, r.set, urls, files); err != nil {
 		return nil, err
 	}
 	if len(s.Documents) > 0 {
-		files["calendar.ics"] = ICS(s, set.words.say("calendar_name", siteWords{s.Title}))
+		files["calendar.ics"] = ICS(s, r.set.words.say("calendar_name", siteWords{s.Title}))
 		redirects(s, files)
 	}
-	if err := staticFiles(theme, files); err != nil {
+	if err := staticFiles(r.theme, files); err != nil {
 		return nil, err
 	}
 	return files, nil

@@ -6,6 +6,8 @@ package serve
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"html"
@@ -40,10 +42,18 @@ var Headers = map[string]string{
 type Server struct {
 	opt      pipeline.Options
 	mu       sync.Mutex
-	files    map[string][]byte
-	notFound []byte // 404.html with the site's absolute base URL mapped to "/"
+	files    map[string][]byte // the last good build
+	notFound []byte            // its 404.html with the site's absolute base URL mapped to "/"
 	err      string
 	subs     map[chan string]bool
+	gen      int             // the newest build's number
+	draft    *pipeline.Draft // the newest build's pages while it finishes (or failed to)
+	// draftBase is the draft site's base URL (for its 404 page).
+	draftBase string
+	// finishing is closed when the newest build's background stages end;
+	// cancel stops them.
+	finishing chan struct{}
+	cancel    context.CancelFunc
 
 	// Hosts are the host names (without port) a request may name besides
 	// localhost and the loopback addresses: the listen address's host. Any
@@ -84,23 +94,112 @@ func (s *Server) HTTPServer() *http.Server {
 	}
 }
 
-// Rebuild builds the site and tells every open page what happened.
+// Rebuild builds the whole site and tells every open page what happened;
+// it returns when the build is done.
 func (s *Server) Rebuild() error {
-	r, err := pipeline.Generate(s.opt)
+	done, err := s.Update()
+	if err != nil {
+		return err
+	}
+	<-done
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	msg := "reload"
+	if s.err != "" {
+		return errors.New(s.err)
+	}
+	return nil
+}
+
+// Update rebuilds incrementally, the way the watcher does: it prepares the
+// site (load … model), then tells open pages to reload at once and renders
+// each page when it is asked for, while the rest of the build (search
+// index, open data, every page, the link check) finishes in the background;
+// done is closed when it has. A later Update supersedes an unfinished one.
+// When the finishing stages fail, the error goes to open pages and the
+// draft's pages stay served (so staff see their edit and the problem);
+// other files stay those of the last good build.
+func (s *Server) Update() (done <-chan struct{}, err error) {
+	finished := make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	s.mu.Lock()
+	s.gen++
+	gen := s.gen
+	s.finishing = finished
+	if s.cancel != nil {
+		s.cancel() // the superseded build's background stages stop
+	}
+	s.cancel = cancel
+	s.mu.Unlock()
+	p, err := pipeline.Prepare(s.opt)
+	var d *pipeline.Draft
+	if err == nil {
+		d, err = p.Draft()
+	}
+	if err != nil {
+		s.settle(gen, nil, nil, err)
+		cancel()
+		close(finished)
+		return finished, err
+	}
+	s.mu.Lock()
+	if gen == s.gen {
+		s.draft, s.draftBase = d, p.Site().BaseURL
+	}
+	s.mu.Unlock()
+	s.broadcast(gen, "reload")
+	go func() {
+		defer close(finished)
+		defer cancel()
+		r, err := p.Finish(ctx)
+		s.settle(gen, d, r, err)
+	}()
+	return finished, nil
+}
+
+// settle records the end of build gen (unless a newer one started) and
+// tells open pages about an error.
+func (s *Server) settle(gen int, d *pipeline.Draft, r *pipeline.Result, err error) {
+	s.mu.Lock()
+	if gen != s.gen {
+		s.mu.Unlock()
+		return
+	}
 	if err != nil {
 		s.err = err.Error()
-		msg = "error:" + s.err
+		s.draft = d // nil when even the draft failed: the last good site
 	} else {
-		s.files, s.err = r.Files, ""
-		s.notFound = r.Files["404.html"]
-		if base := strings.TrimRight(r.Site.BaseURL, "/"); base != "" {
-			// The 404 page links to the site's absolute address (it is served
-			// at any path); in the preview that address is this server's root.
-			s.notFound = bytes.ReplaceAll(s.notFound, []byte(`="`+base+`/`), []byte(`="/`))
-		}
+		s.files, s.err, s.draft = r.Files, "", nil
+		s.notFound = localNotFound(r.Files["404.html"], r.Site.BaseURL)
+	}
+	s.mu.Unlock()
+	if err != nil {
+		s.broadcast(gen, "error:"+err.Error())
+	}
+}
+
+// buildErr is the newest build's error, or "".
+func (s *Server) buildErr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// localNotFound is the 404 page with the site's absolute address mapped to
+// this server's root: the page links there because a host serves it at any
+// path.
+func localNotFound(page []byte, baseURL string) []byte {
+	if base := strings.TrimRight(baseURL, "/"); base != "" {
+		return bytes.ReplaceAll(page, []byte(`="`+base+`/`), []byte(`="/`))
+	}
+	return page
+}
+
+// broadcast sends msg to every open page, unless build gen is superseded.
+func (s *Server) broadcast(gen int, msg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if gen != s.gen {
+		return
 	}
 	for ch := range s.subs {
 		select {
@@ -108,7 +207,6 @@ func (s *Server) Rebuild() error {
 		default: // a slow page misses one message; it gets the next
 		}
 	}
-	return err
 }
 
 // Run serves on addr until the process ends.
@@ -166,7 +264,7 @@ func (s *Server) allowedHost(hostport string) bool {
 // uses the system's file notifications (inotify, kqueue, …), so an idle
 // preview costs no CPU; a burst of events (an editor's save writes a
 // temporary file, renames it, changes modes) is one rebuild after a quiet
-// 50 ms. Folders created later are watched too.
+// Debounce. Folders created later are watched too.
 func (s *Server) watch(content string, stdout, stderr io.Writer) {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
@@ -180,11 +278,20 @@ func (s *Server) watch(content string, stdout, stderr io.Writer) {
 	}
 	rebuild := func() {
 		start := time.Now()
-		if err := s.Rebuild(); err != nil {
+		done, err := s.Update()
+		if err != nil {
 			fmt.Fprintln(stderr, err)
-		} else {
-			fmt.Fprintf(stdout, "rebuilt in %v\n", time.Since(start).Round(time.Millisecond))
+			return
 		}
+		ready := time.Since(start)
+		go func() { // the next save need not wait for this build's end
+			<-done
+			if err := s.buildErr(); err != "" {
+				fmt.Fprintln(stderr, err)
+				return
+			}
+			fmt.Fprintf(stdout, "pages ready in %v, whole site in %v\n", ready.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+		}()
 	}
 	var quiet <-chan time.Time
 	for {
@@ -216,7 +323,7 @@ func (s *Server) watch(content string, stdout, stderr io.Writer) {
 
 // Debounce is how long the preview waits after the last file event before
 // it rebuilds.
-var Debounce = 50 * time.Millisecond
+var Debounce = 20 * time.Millisecond
 
 // watchRoots are the folders whose files make the site: the content and the
 // themes folder next to it.
@@ -289,9 +396,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	files, buildErr := s.files, s.err
+	files, buildErr, draft, draftBase := s.files, s.err, s.draft, s.draftBase
 	s.mu.Unlock()
-	if files == nil { // no good build yet: show the error itself
+	if files == nil && draft == nil { // no good build yet: show the error itself
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusInternalServerError)
 		fmt.Fprintf(w, "<!doctype html><html lang=\"zh-CN\" data-livereload=\"/__livereload\"><meta charset=\"utf-8\"><title>构建失败</title><h1>构建失败 Build failed</h1><pre>%s</pre><script src=\"/__livereload.js\"></script></html>", html.EscapeString(buildErr))
@@ -304,9 +411,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if name == "" || strings.HasSuffix(name, "/") {
 		name += "index.html"
 	}
-	data, ok := files[name]
+	data, ok := s.file(draft, files, name)
 	if !ok {
-		if _, dir := files[name+"/index.html"]; dir {
+		if _, dir := s.file(draft, files, name+"/index.html"); dir {
 			// Redirect to the cleaned path, never to what the client wrote:
 			// "//evil.example/../x" would be a protocol-relative URL.
 			http.Redirect(w, r, "/"+name+"/", http.StatusMovedPermanently)
@@ -315,6 +422,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		nf := s.notFound
 		s.mu.Unlock()
+		if draft != nil {
+			if b, ok := s.file(draft, nil, "404.html"); ok {
+				nf = localNotFound(b, draftBase)
+			}
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusNotFound)
 		w.Write(nf)
@@ -327,6 +439,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Write(data)
+}
+
+// file is the file at output path name: the draft's page if a build is
+// finishing (or failed to finish), else the last good build's file. A file
+// only the finished build makes waits for it.
+func (s *Server) file(draft *pipeline.Draft, files map[string][]byte, name string) ([]byte, bool) {
+	if draft != nil {
+		if b, ok, err := draft.File(name); err == nil && ok {
+			return b, true
+		}
+		s.mu.Lock()
+		finishing := s.finishing
+		s.mu.Unlock()
+		select {
+		case <-finishing:
+		case <-time.After(Timeouts.Write):
+		}
+		s.mu.Lock()
+		files = s.files
+		s.mu.Unlock()
+	}
+	b, ok := files[name]
+	return b, ok
 }
 
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {

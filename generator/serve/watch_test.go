@@ -2,6 +2,7 @@ package serve
 
 import (
 	"io"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,10 +77,7 @@ func TestWatchRebuildsOnSave(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("no reload after a save")
 	}
-	s.mu.Lock()
-	got := string(s.files["measures/a1/index.html"])
-	s.mu.Unlock()
-	if !strings.Contains(got, marker) {
+	if got := get(t, s, "/measures/a1/"); !strings.Contains(got, marker) {
 		t.Error("the rebuilt page lacks the saved change")
 	}
 	// A file in a folder created after the start is watched too.
@@ -100,6 +98,20 @@ func TestWatchRebuildsOnSave(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("a file in a new folder did not trigger a rebuild")
 	}
+}
+
+// get is the body of a GET of path from s.
+func get(t *testing.T, s *Server, path string) string {
+	t.Helper()
+	return getB(s, path)
+}
+
+func getB(s *Server, path string) string {
+	req := httptest.NewRequest("GET", path, nil)
+	req.Host = "localhost"
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	return rec.Body.String()
 }
 
 func drain(ch chan string) {

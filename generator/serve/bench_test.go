@@ -1,0 +1,76 @@
+package serve
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"policyguide/generator/bench/synth"
+	"policyguide/generator/pipeline"
+)
+
+// BenchmarkSaveToPage is what a member of staff waits for in the preview:
+// from saving a measure file to the browser having the changed page (the
+// file notification, the debounce, the rebuild, the reload message and the
+// GET of the page). A synthetic site of POLICYGUIDE_BENCH_PAGES measures
+// (default 1,000); the median is reported as ms/save.
+//
+//	go test ./generator/serve -run XXX -bench SaveToPage -benchtime 20x
+//	POLICYGUIDE_BENCH_PAGES=10000 go test ./generator/serve -run XXX -bench SaveToPage -benchtime 10x
+func BenchmarkSaveToPage(b *testing.B) {
+	n := 1000
+	if v, err := strconv.Atoi(os.Getenv("POLICYGUIDE_BENCH_PAGES")); err == nil && v > 0 {
+		n = v
+	}
+	content, err := synth.Write(b.TempDir(), n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := New(pipeline.Options{Content: content, NoWasm: true, Date: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)})
+	if err := s.Rebuild(); err != nil {
+		b.Fatal(err)
+	}
+	ch := make(chan string, 8)
+	s.mu.Lock()
+	s.subs[ch] = true
+	s.mu.Unlock()
+	go s.watch(content, io.Discard, io.Discard)
+	time.Sleep(300 * time.Millisecond) // the watches are in place
+
+	page := filepath.Join(content, "measures", "m00007.md")
+	orig, err := os.ReadFile(page)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var waits []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		time.Sleep(150 * time.Millisecond) // the last build's background stages end
+		drain(ch)
+		marker := "第" + strconv.Itoa(i) + "次保存的修改。"
+		b.StartTimer()
+		start := time.Now()
+		if err := os.WriteFile(page, append(slices.Clip(orig), "\n"+marker+"\n"...), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		for msg := range ch {
+			if msg == "reload" {
+				break
+			}
+			b.Fatalf("message %q", msg)
+		}
+		if got := getB(s, "/measures/m7/"); !strings.Contains(got, marker) {
+			b.Fatal("the page lacks the saved change")
+		}
+		waits = append(waits, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(waits)
+	b.ReportMetric(float64(waits[len(waits)/2].Microseconds())/1000, "median-ms/save")
+}
