@@ -54,3 +54,27 @@ func BenchmarkGenerate(b *testing.B) {
 	}
 	b.ReportMetric(float64(benchN)*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
 }
+
+// BenchmarkPrepare is the preview's wait after a save: the stages before
+// the page a browser reloads can be rendered (load … bundle), and that page.
+// go test ./generator/pipeline -run XXX -bench Prepare (POLICYGUIDE_BENCH_PAGES=1000)
+func BenchmarkPrepare(b *testing.B) {
+	content, err := synth.Write(b.TempDir(), benchN)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p, err := Prepare(Options{Content: content, Date: testDay, NoWasm: true, LiveReload: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		d, err := p.Draft()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, ok, err := d.File("measures/m7/index.html"); !ok || err != nil {
+			b.Fatal(ok, err)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"policyguide/generator/site"
 )
@@ -34,6 +35,7 @@ import (
 //	once "p.html" .   partial p rendered once per build, for parts that depend on the site only (HTML pages only)
 //	onceFor "p.html" key .  once per distinct key, e.g. .FrameKey for the header (HTML pages only)
 func funcs(s *site.Site, a site.Assets, w words) map[string]any {
+	tables := tableWrapper(w.say("table_region", nil))
 	return map[string]any{
 		"date":    chineseDate,
 		"isoDate": func(t time.Time) string { return t.Format("2006-01-02") },
@@ -48,7 +50,7 @@ func funcs(s *site.Site, a site.Assets, w words) map[string]any {
 		"expiredParts":  func(m *site.Measure) []site.ValidPart { return m.ExpiredParts(s.BuildDate) },
 		"after":         func(t time.Time) bool { return s.BuildDate.After(t) },
 		"locale":        func(lang string) string { return strings.ReplaceAll(lang, "-", "_") },
-		"prose":         func(h htmpl.HTML) htmpl.HTML { return prose(h, w.say("table_region", nil)) },
+		"prose":         func(h htmpl.HTML) htmpl.HTML { return prose(h, tables) },
 		"xml":           xmlEscape,
 		"deptNames": func(ds []*site.Department) string {
 			names := make([]string, len(ds))
@@ -90,21 +92,50 @@ func relURL(u string) string {
 
 // prose wraps Markdown tables in a focusable region that scrolls sideways on
 // a narrow screen, keeping the table's own semantics (display:block on the
-// table itself would drop them in some screen readers).
-func prose(h htmpl.HTML, label string) htmpl.HTML {
+// table itself would drop them in some screen readers). tables is
+// tableWrapper's replacer (made once: building one costs more than using it).
+func prose(h htmpl.HTML, tables *strings.Replacer) htmpl.HTML {
 	if !strings.Contains(string(h), "<table") {
 		return h
 	}
-	r := strings.NewReplacer(
-		"<table>", `<div class="table-wrap" role="region" aria-label="`+htmpl.HTMLEscapeString(label)+`" tabindex="0"><table>`,
-		"</table>", "</table></div>")
-	return htmpl.HTML(r.Replace(string(h)))
+	return htmpl.HTML(tables.Replace(string(h)))
 }
 
+// tableWrapper is the replacer prose uses, for a region named label.
+func tableWrapper(label string) *strings.Replacer {
+	return strings.NewReplacer(
+		"<table>", `<div class="table-wrap" role="region" aria-label="`+htmpl.HTMLEscapeString(label)+`" tabindex="0"><table>`,
+		"</table>", "</table></div>")
+}
+
+// xmlEscape is s escaped as encoding/xml's EscapeText does it. Most titles
+// and URLs need no escaping: they are returned as they are (the sitemap and
+// the feed escape some 30,000 strings on a large site).
 func xmlEscape(s string) string {
+	if xmlPlain(s) {
+		return s
+	}
 	var b bytes.Buffer
 	_ = xml.EscapeText(&b, []byte(s)) // never fails on a bytes.Buffer
 	return b.String()
+}
+
+// xmlPlain reports whether EscapeText would leave s unchanged: valid UTF-8
+// with no character it escapes (<, >, &, ', ", tab, newline, carriage
+// return) or replaces (outside XML's character range).
+func xmlPlain(s string) bool {
+	for _, r := range s { // an invalid byte is utf8.RuneError, replaced: not plain
+		switch {
+		case r == '<' || r == '>' || r == '&' || r == '\'' || r == '"':
+			return false
+		case r >= 0x20 && r <= 0xD7FF && r != utf8.RuneError,
+			r >= 0xE000 && r <= 0xFFFD && r != utf8.RuneError,
+			r >= 0x10000 && r <= 0x10FFFF:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // calcLink opens the calculator at a measure's need and audience

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"encoding/xml"
 	"flag"
 	"html"
 	"io/fs"
@@ -470,4 +471,27 @@ func TestNoPublisher(t *testing.T) {
 	if feed := string(files["feed.xml"]); !strings.Contains(feed, "<author><name>"+s.Title+"</name></author>") {
 		t.Errorf("feed author should fall back to the site title:\n%s", feed)
 	}
+}
+
+// TestXMLEscapeAsEncodingXML: the fast path gives encoding/xml's bytes.
+func TestXMLEscapeAsEncodingXML(t *testing.T) {
+	for _, in := range []string{"", "第1条 支持就业", "https://example.org/a/?x=1&y=2", "<b>", "it's \"q\"",
+		"tab\there", "line\nbreak", "cr\r", "\x00\x01", "bad \xff utf8", "\uFFFE\uFFFF", "\uFFFD replacement", "😀 emoji", "\u2028", "\ud7ff\ue000"} {
+		var b bytes.Buffer
+		xml.EscapeText(&b, []byte(in))
+		if got := xmlEscape(in); got != b.String() {
+			t.Errorf("xmlEscape(%q) = %q, encoding/xml %q", in, got, b.String())
+		}
+	}
+}
+
+func FuzzXMLEscape(f *testing.F) {
+	f.Add("第1条 <支持> & 就业\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		var b bytes.Buffer
+		xml.EscapeText(&b, []byte(in))
+		if got := xmlEscape(in); got != b.String() {
+			t.Errorf("xmlEscape(%q) = %q, encoding/xml %q", in, got, b.String())
+		}
+	})
 }
