@@ -12,14 +12,17 @@
 //	          with generator/facts for {{param}} prose and generator/history)
 //	bundle    theme CSS/JS → hashed assets (generator/bundle)
 //	opendata  data/measures.json, data/rules.json (generator/opendata)
-//	search    search index (generator/search)
+//	search    search index (generator/search); opendata and search run
+//	          beside render, which renders the search page last
 //	render    pages (generator/render)
 //	validate  links and duplicate ids (generator/validate)
 //	offline   service worker (generator/offline)
 //	output    Build only: precompressed copies, _headers, one-step switch of
 //	          the output folder (generator/precompress, generator/output)
 //
-// Program runs load and rules only (eval, match). Each stage reports all of
+// Generate is Prepare (load … bundle) then Finish (opendata … offline); the
+// preview (serve) shows a Draft's pages between the two. Program runs load
+// and rules only (eval, match). Each stage reports all of
 // its errors; the pipeline stops after the first stage that has any, so a
 // later stage never works on broken input.
 package pipeline
@@ -272,28 +275,47 @@ func (d *Draft) File(out string) (b []byte, ok bool, err error) {
 func (p *Prepared) Finish(ctx context.Context) (*Result, error) {
 	c, s, lap := p.c, p.model.Site, p.lap
 	files, urls := maps.Clone(p.files), maps.Clone(p.urls)
-	// opendata, search
-	maps.Copy(files, opendata.Files(s, p.prog))
-	lap("opendata")
-	sf, manifest, errs := searchIndex(c, s)
-	if len(errs) > 0 {
-		return nil, errs.Sort()
-	}
-	maps.Copy(files, sf)
-	urls["search-index"] = manifest
-	lap("search")
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-
+	// opendata and search run while the pages are rendered: only the
+	// search page needs the search index (its URL), and it is rendered last.
+	var (
+		data, sf map[string][]byte
+		manifest string
+		errs     diag.List
+		searched = make(chan struct{})
+	)
+	go func() {
+		defer close(searched)
+		lap := stopwatch(p.opt.Timings) // its own: it runs beside render
+		data = opendata.Files(s, p.prog)
+		lap("∥ opendata")
+		sf, manifest, errs = searchIndex(c, s)
+		lap("∥ search")
+	}()
 	// render
 	r, err := render.New(s, urls, p.th, render.Options{LiveReload: p.opt.LiveReload})
 	if err != nil {
+		<-searched
 		return nil, err
 	}
-	pages, err := r.All(ctx)
+	pages, err := r.All(ctx, searchPage)
+	<-searched
 	if err != nil {
 		return nil, err
+	}
+	if len(errs) > 0 {
+		return nil, errs.Sort()
+	}
+	maps.Copy(files, data)
+	maps.Copy(files, sf)
+	urls["search-index"] = manifest
+	rs, err := render.New(s, urls, p.th, render.Options{LiveReload: p.opt.LiveReload})
+	if err != nil {
+		return nil, err
+	}
+	if b, ok, err := rs.Page(searchPage); err != nil {
+		return nil, err
+	} else if ok {
+		pages[searchPage] = b
 	}
 	maps.Copy(files, pages)
 	lap("render")

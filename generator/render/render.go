@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -207,9 +208,11 @@ func (r *Renderer) exec(buf *bytes.Buffer, j job) ([]byte, error) {
 	return relativize(buf.Bytes(), prefix(r.s, j)), nil
 }
 
-// All renders every file of the site (see Render); it stops with ctx's
+// All renders every file of the site (see Render) but the pages at the
+// output paths in skip (the caller renders those with Page, e.g. from a
+// Renderer that knows an asset this one does not); it stops with ctx's
 // error when ctx is done.
-func (r *Renderer) All(ctx context.Context) (map[string][]byte, error) {
+func (r *Renderer) All(ctx context.Context, skip ...string) (map[string][]byte, error) {
 	s, jobs := r.s, r.jobs
 	out := make([][]byte, len(jobs))
 	errs := make([]error, len(jobs))
@@ -229,6 +232,9 @@ func (r *Renderer) All(ctx context.Context) (map[string][]byte, error) {
 		if ctx.Err() != nil {
 			break
 		}
+		if slices.Contains(skip, jobs[i].out) {
+			continue
+		}
 		next <- i
 	}
 	close(next)
@@ -243,7 +249,9 @@ func (r *Renderer) All(ctx context.Context) (map[string][]byte, error) {
 	files := make(map[string][]byte, len(jobs)+8)
 	var urls []string
 	for i, j := range jobs {
-		files[j.out] = out[i]
+		if out[i] != nil {
+			files[j.out] = out[i]
+		}
 		if j.sitemap {
 			urls = append(urls, j.page.URL)
 		}
