@@ -6,16 +6,21 @@
 // It reports the median wall time and peak memory of each, and the ratios,
 // for a build into an empty folder (CI), a rebuild over the previous output
 // (a staff member's edit-and-build), and a build in memory only (`check`
-// against `hugo --renderToMemory`).
+// against `hugo --renderToMemory`); and, with -serve (the default), the
+// preview servers: from saving a measure page to the changed page being
+// served (`serve` against `hugo server`).
 package main
 
 import (
 	"flag"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -26,8 +31,10 @@ func main() {
 	pages := flag.Int("pages", 10000, "number of synthetic measure pages")
 	runs := flag.Int("runs", 5, "timed runs of each case (the median is reported)")
 	hugo := flag.String("hugo", "hugo", "the hugo command")
+	serve := flag.Bool("serve", true, "time the preview servers: save → changed page")
+	builds := flag.Bool("builds", true, "time the builds (empty folder, over the previous output, in memory)")
 	flag.Parse()
-	if err := run(*pages, *runs, *hugo); err != nil {
+	if err := run(*pages, *runs, *hugo, *builds, *serve); err != nil {
 		fmt.Fprintln(os.Stderr, "compare:", err)
 		os.Exit(1)
 	}
@@ -39,7 +46,7 @@ type sample struct {
 	rss  int64 // peak resident memory, KiB
 }
 
-func run(pages, runs int, hugo string) error {
+func run(pages, runs int, hugo string, builds, serve bool) error {
 	if _, err := exec.LookPath(hugo); err != nil {
 		return fmt.Errorf("%s not found (Debian: apt-get install hugo)", hugo)
 	}
@@ -97,6 +104,9 @@ func run(pages, runs int, hugo string) error {
 			before: func() error { return nil }, beforeHugo: func() error { return nil }},
 	}
 	fmt.Printf("%d synthetic pages, %d runs each, alternating; medians\n", pages, runs)
+	if !builds {
+		cases = nil
+	}
 	for _, c := range cases {
 		// Two untimed warm-up runs each: the page cache, and for the rebuild
 		// case the previous output (both of this generator's trees).
@@ -130,7 +140,80 @@ func run(pages, runs int, hugo string) error {
 			c.name, g.wall.Seconds(), g.rss/1024, h.wall.Seconds(), h.rss/1024,
 			g.wall.Seconds()/h.wall.Seconds(), float64(g.rss)/float64(h.rss))
 	}
+	if !serve {
+		return nil
+	}
+	// The preview servers, each on its own: start it, then save a measure
+	// page runs times and poll the page over HTTP until the change is there.
+	g, err := saveToPage(exec.Command(bin, "serve", "--addr", "127.0.0.1:18431"), gdir,
+		"http://127.0.0.1:18431/measures/m7/", filepath.Join(gdir, "content", "measures", "m00007.md"), runs)
+	if err != nil {
+		return fmt.Errorf("generator serve: %w", err)
+	}
+	h, err := saveToPage(exec.Command(hugo, "server", "--quiet", "-s", hdir, "--port", "18432", "--bind", "127.0.0.1"), "",
+		"http://127.0.0.1:18432/measures/m00007/", filepath.Join(hdir, "content", "measures", "m00007.md"), runs)
+	if err != nil {
+		return fmt.Errorf("hugo server: %w", err)
+	}
+	fmt.Printf("%-40s generator %6.3f s           hugo %6.3f s           time ratio %.2f×\n",
+		"serve: save → changed page", g.Seconds(), h.Seconds(), g.Seconds()/h.Seconds())
 	return nil
+}
+
+// saveToPage starts a preview server, waits until it serves url, then saves
+// file runs times with a new sentence at the end and polls url until the
+// sentence is on the page; it returns the median wait and stops the server.
+func saveToPage(c *exec.Cmd, dir, url, file string, runs int) (time.Duration, error) {
+	c.Dir = dir
+	var out strings.Builder
+	c.Stdout, c.Stderr = &out, &out
+	if err := c.Start(); err != nil {
+		return 0, err
+	}
+	defer func() { _ = c.Process.Kill(); _, _ = c.Process.Wait() }()
+	get := func() (string, bool) {
+		resp, err := http.Get(url)
+		if err != nil {
+			return "", false
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b), resp.StatusCode == http.StatusOK
+	}
+	for start := time.Now(); ; time.Sleep(50 * time.Millisecond) {
+		if _, ok := get(); ok {
+			break
+		}
+		if time.Since(start) > 5*time.Minute {
+			return 0, fmt.Errorf("not serving %s after 5 minutes:\n%s", url, out.String())
+		}
+	}
+	orig, err := os.ReadFile(file)
+	if err != nil {
+		return 0, err
+	}
+	defer os.WriteFile(file, orig, 0o644)
+	var waits []time.Duration
+	for i := range runs {
+		time.Sleep(2 * time.Second) // whatever the last save started has ended
+		marker := fmt.Sprintf("第%d次保存的修改。", i)
+		start := time.Now()
+		if err := os.WriteFile(file, append(append([]byte{}, orig...), "\n"+marker+"\n"...), 0o644); err != nil {
+			return 0, err
+		}
+		for {
+			if b, _ := get(); strings.Contains(b, marker) {
+				break
+			}
+			if time.Since(start) > time.Minute {
+				return 0, fmt.Errorf("the change is not on %s after a minute:\n%s", url, out.String())
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		waits = append(waits, time.Since(start))
+	}
+	slices.Sort(waits)
+	return waits[len(waits)/2], nil
 }
 
 // timed runs c and returns its wall time and peak memory.
