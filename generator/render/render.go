@@ -20,6 +20,7 @@ import (
 	"fmt"
 	htmpl "html/template"
 	"io/fs"
+	"maps"
 	"net/url"
 	"path"
 	"runtime"
@@ -214,6 +215,23 @@ func (r *Renderer) exec(buf *bytes.Buffer, j job) ([]byte, error) {
 // error when ctx is done.
 func (r *Renderer) All(ctx context.Context, skip ...string) (map[string][]byte, error) {
 	s, jobs := r.s, r.jobs
+	// The sitemap, feed and calendar need the plan only: made beside the pages.
+	var urls []string
+	for _, j := range jobs {
+		if j.sitemap {
+			urls = append(urls, j.page.URL)
+		}
+	}
+	side := map[string][]byte{}
+	sideErr := make(chan error, 1)
+	go func() {
+		err := xmlFiles(s, r.set, urls, side)
+		if err == nil && len(s.Documents) > 0 {
+			side["calendar.ics"] = ICS(s, r.set.words.say("calendar_name", siteWords{s.Title}))
+		}
+		sideErr <- err
+	}()
+
 	out := make([][]byte, len(jobs))
 	errs := make([]error, len(jobs))
 	next := make(chan int)
@@ -228,39 +246,43 @@ func (r *Renderer) All(ctx context.Context, skip ...string) (map[string][]byte, 
 			}
 		}()
 	}
-	for i := range jobs {
+	// Lists and documents first: on a large site each is a long page, and
+	// one started last would leave the other workers idle at the end.
+	order := make([]int, 0, len(jobs))
+	for pass := 0; pass < 2; pass++ {
+		for i, j := range jobs {
+			if (j.page.Kind == "measure") == (pass == 1) && !slices.Contains(skip, j.out) {
+				order = append(order, i)
+			}
+		}
+	}
+	for _, i := range order {
 		if ctx.Err() != nil {
 			break
-		}
-		if slices.Contains(skip, jobs[i].out) {
-			continue
 		}
 		next <- i
 	}
 	close(next)
 	wg.Wait()
+	serr := <-sideErr
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err // in job order: the same error text every run
 	}
+	if serr != nil {
+		return nil, serr
+	}
 
 	files := make(map[string][]byte, len(jobs)+8)
-	var urls []string
 	for i, j := range jobs {
 		if out[i] != nil {
 			files[j.out] = out[i]
 		}
-		if j.sitemap {
-			urls = append(urls, j.page.URL)
-		}
 	}
-	if err := xmlFiles(s, r.set, urls, files); err != nil {
-		return nil, err
-	}
+	maps.Copy(files, side)
 	if len(s.Documents) > 0 {
-		files["calendar.ics"] = ICS(s, r.set.words.say("calendar_name", siteWords{s.Title}))
 		redirects(s, files)
 	}
 	if err := staticFiles(r.theme, files); err != nil {
