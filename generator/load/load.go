@@ -36,6 +36,11 @@ type Content struct {
 	// Documents are every document, in id order; Document is the main one
 	// (also in Documents). A legacy content folder has one, with ID "main".
 	Documents []DocumentFile
+
+	// Files are the bytes of every file read without error, by name as in
+	// messages ("content/measures/m1.md"): lint.Unfilled looks in them
+	// instead of reading the folder a second time.
+	Files map[string][]byte
 }
 
 // File is a content file's name (for errors) and bytes.
@@ -301,6 +306,7 @@ func Load(dir string) (*Content, diag.List) {
 		}
 	}
 	ld.unused(&errs)
+	c.Files = ld.files
 	return c, errs
 }
 

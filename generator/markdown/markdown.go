@@ -105,9 +105,7 @@ func New() *Markdown {
 // other than {#id}, duplicate explicit heading ids.
 func (m *Markdown) Convert(src []byte, file string, firstLine int) (res Result, errs diag.List) {
 	c := &converter{lines: newLineIndex(src, file, firstLine), ids: newIDs(), stray: map[ast.Node]bool{}, reserved: m.reserved}
-	for id := range m.reserved {
-		c.ids.Put([]byte(id))
-	}
+	c.ids.reserved = m.reserved // taken, as if Put, without copying them
 	src = c.validUTF8(src)
 	c.src = src
 	c.lines.src = src
@@ -466,15 +464,16 @@ func Slug(text string) string {
 // ids is the parser.IDs of one document. It is also handed to goldmark
 // (parser.WithIDs) so any extension asking for ids shares the same table.
 type ids struct {
-	used map[string]bool
-	next map[string]int // base → the next suffix to try, so n repeats cost O(n)
+	used     map[string]bool
+	reserved map[string]bool // the theme's ids, shared and never written: used too
+	next     map[string]int  // base → the next suffix to try, so n repeats cost O(n)
 }
 
 var _ parser.IDs = (*ids)(nil)
 
 func newIDs() *ids { return &ids{used: map[string]bool{}, next: map[string]int{}} }
 
-func (s *ids) has(id string) bool { return s.used[id] }
+func (s *ids) has(id string) bool { return s.used[id] || s.reserved[id] }
 
 // Generate returns Slug(value), or "heading" when that is empty, made unique
 // with -1, -2 ….
@@ -487,9 +486,9 @@ func (s *ids) Generate(value []byte, kind ast.NodeKind) []byte {
 		}
 	}
 	id := base
-	if s.used[id] {
+	if s.has(id) {
 		i := max(s.next[base], 1)
-		for s.used[base+"-"+itoa(i)] {
+		for s.has(base + "-" + itoa(i)) {
 			i++
 		}
 		id = base + "-" + itoa(i)

@@ -128,7 +128,7 @@ func generate(opt Options) (*Result, error) {
 	// load, lint
 	c, errs := load.Load(opt.Content)
 	lap("load")
-	errs.Merge(lint.Unfilled(opt.Content))
+	errs.Merge(lint.Unfilled(c))
 	lap("lint")
 	if len(errs) > 0 {
 		return nil, errs.Sort()
