@@ -1,6 +1,7 @@
 package load
 
 import (
+	"bytes"
 	"errors"
 	"io/fs"
 	"net/url"
@@ -36,6 +37,9 @@ type loader struct {
 	// dirs caches, for each folder of a file read, whether its real path
 	// lies in the content folder (see plain).
 	dirs map[string]bool
+
+	cache      *Cache             // nil: none (see LoadCached)
+	last, next map[string]*cached // the cache's files before this load; this load's
 }
 
 func newLoader(dir string) *loader {
@@ -142,13 +146,19 @@ func (l *loader) read(file string, errs *diag.List) ([]byte, bool) {
 		errs.Add(pos, "file is too large (the limit is %d bytes)", MaxFileSize)
 		return nil, false
 	}
-	if !utf8.Valid(data) {
-		errs.Add(badUTF8(data, file), "the file is not valid UTF-8 (is it saved as GBK?): save it as UTF-8")
-		return nil, false
-	}
-	if p, ok := tooDeep(data, file); ok {
-		errs.Add(p, "nesting is too deep (more than %d levels of lists, quotes or indentation): flatten it", MaxNesting)
-		return nil, false
+	if e := l.hit(file, data); e != nil { // the same bytes passed the checks below
+		l.keep(file, e)
+		data = e.data
+	} else {
+		if !utf8.Valid(data) {
+			errs.Add(badUTF8(data, file), "the file is not valid UTF-8 (is it saved as GBK?): save it as UTF-8")
+			return nil, false
+		}
+		if p, ok := tooDeep(data, file); ok {
+			errs.Add(p, "nesting is too deep (more than %d levels of lists, quotes or indentation): flatten it", MaxNesting)
+			return nil, false
+		}
+		l.keep(file, &cached{data: data})
 	}
 	l.mu.Lock()
 	l.files[file] = data
@@ -185,25 +195,29 @@ const MaxNesting = 16
 func tooDeep(data []byte, file string) (diag.Pos, bool) {
 	line := 1
 	for len(data) > 0 {
-		depth := 0
-		end := 0
-		for end < len(data) && data[end] != '\n' {
-			end++
+		end := bytes.IndexByte(data, '\n')
+		if end < 0 {
+			end = len(data)
 		}
 		text := data[:end]
 		if lead := leadNesting(text); lead > MaxNesting {
 			return diag.Pos{File: file, Line: line, Col: 1}, true
 		}
-		for i, c := range text {
-			switch c {
-			case '[', '{', '(':
-				depth++
-				if depth > MaxNesting*4 {
-					return diag.Pos{File: file, Line: line, Col: utf8.RuneCount(text[:i]) + 1}, true
-				}
-			case ']', '}', ')':
-				if depth > 0 {
-					depth--
+		// Only a line with more opening brackets than the limit can pass
+		// it (the depth starts at 0 on each line): count them first.
+		if len(text) > MaxNesting*4 && openers(text) > MaxNesting*4 {
+			depth := 0
+			for i, c := range text {
+				switch c {
+				case '[', '{', '(':
+					depth++
+					if depth > MaxNesting*4 {
+						return diag.Pos{File: file, Line: line, Col: utf8.RuneCount(text[:i]) + 1}, true
+					}
+				case ']', '}', ')':
+					if depth > 0 {
+						depth--
+					}
 				}
 			}
 		}
@@ -214,6 +228,11 @@ func tooDeep(data []byte, file string) (diag.Pos, bool) {
 		line++
 	}
 	return diag.Pos{}, false
+}
+
+// openers counts the opening brackets of a line.
+func openers(line []byte) int {
+	return bytes.Count(line, []byte("[")) + bytes.Count(line, []byte("{")) + bytes.Count(line, []byte("("))
 }
 
 // leadNesting counts the nesting a line's start implies: one level for each

@@ -179,10 +179,16 @@ type PageFile struct {
 // Load reads the content folder dir. It returns what it could read and every
 // error found; callers must not use Content when errors are present.
 func Load(dir string) (*Content, diag.List) {
+	return load(dir, nil)
+}
+
+func load(dir string, cache *Cache) (*Content, diag.List) {
 	c := &Content{Dir: dir}
 	var errs diag.List
 	name := func(rel string) string { return filepath.ToSlash(filepath.Join(dir, rel)) }
 	ld := newLoader(dir)
+	ld.startCache(cache)
+	defer ld.endCache()
 	read := func(file string, errs *diag.List) ([]byte, bool) { return ld.read(file, errs) }
 
 	// site.toml
@@ -254,21 +260,12 @@ func Load(dir string) (*Content, diag.List) {
 		if !ok {
 			return MeasureFile{}, false
 		}
-		m := MeasureFile{Name: name(f)}
-		m.Keys, m.Body, m.BodyLine = frontMatter(data, m.Name, &m, errs)
-		req(errs, m.Name, m.Keys, "", map[string]bool{
-			"id": m.ID != "", "order": m.Order != 0, "label": m.Label != "", "title": m.Title != "",
-			"summary": m.Summary != "", "category": m.Category != "", "audiences": len(m.Audiences) > 0,
-			"paragraph": m.Paragraph != "",
-		})
-		if m.Keys != nil && len(m.Keys) == 0 {
-			errs.Add(diag.Pos{File: m.Name, Line: 2, Col: 1}, "front matter is empty: a measure needs id, order, label, title, summary, category, audiences and paragraph")
+		if m, ok, hit := ld.cachedMeasure(name(f), errs); hit {
+			return m, ok
 		}
-		if !m.ValidUntil.IsZero() {
-			errs.Add(m.Keys.At(m.Name, "valid_until"), "valid_until does not belong in a measure page: a date is stated once, in the measure's rules file, with the words that state it ([validity] for the whole measure, or valid_until + valid_cite on the benefit or [[parts]] entry its sentence covers)")
-		}
-		m.ValidUntil = day(m.ValidUntil)
-		return m, true
+		m, ok := measure(name(f), data, errs)
+		ld.keepMeasure(name(f), m, ok, *errs)
+		return m, ok
 	})...)
 
 	// pages/*.md (optional folder)
@@ -308,6 +305,25 @@ func Load(dir string) (*Content, diag.List) {
 	ld.unused(&errs)
 	c.Files = ld.files
 	return c, errs
+}
+
+// measure decodes and checks measures/<f>.md, file being its name.
+func measure(file string, data []byte, errs *diag.List) (MeasureFile, bool) {
+	m := MeasureFile{Name: file}
+	m.Keys, m.Body, m.BodyLine = frontMatter(data, m.Name, &m, errs)
+	req(errs, m.Name, m.Keys, "", map[string]bool{
+		"id": m.ID != "", "order": m.Order != 0, "label": m.Label != "", "title": m.Title != "",
+		"summary": m.Summary != "", "category": m.Category != "", "audiences": len(m.Audiences) > 0,
+		"paragraph": m.Paragraph != "",
+	})
+	if m.Keys != nil && len(m.Keys) == 0 {
+		errs.Add(diag.Pos{File: m.Name, Line: 2, Col: 1}, "front matter is empty: a measure needs id, order, label, title, summary, category, audiences and paragraph")
+	}
+	if !m.ValidUntil.IsZero() {
+		errs.Add(m.Keys.At(m.Name, "valid_until"), "valid_until does not belong in a measure page: a date is stated once, in the measure's rules file, with the words that state it ([validity] for the whole measure, or valid_until + valid_cite on the benefit or [[parts]] entry its sentence covers)")
+	}
+	m.ValidUntil = day(m.ValidUntil)
+	return m, true
 }
 
 // eachFile runs load on every file from a pool of runtime.GOMAXPROCS(0)

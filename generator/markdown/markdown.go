@@ -13,7 +13,10 @@ import (
 	"bytes"
 	"html/template"
 	"net/url"
+	"slices"
+	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -38,7 +41,38 @@ import (
 type Markdown struct {
 	md       goldmark.Markdown
 	reserved map[string]bool // ids the theme's layouts use (see Reserve)
+
+	cache       *Cache    // nil: none (see UseCache)
+	reservedKey string    // the reserved ids, sorted, for cache entries
+	keyOnce     sync.Once // computes reservedKey at the first Convert
 }
+
+// Cache keeps conversions between builds (serve): Convert of the same
+// bytes, file and first line, with the same reserved ids, returns the
+// earlier Result and errors instead of converting again. Convert is a pure
+// function of those (and of the configuration New fixes), so the result is
+// the same. Results from the cache are shared: they must not be modified,
+// and neither must src after a Convert (the cache keeps it to compare).
+// A Cache holds one conversion per file name; it is safe for concurrent use.
+type Cache struct {
+	mu    sync.Mutex
+	files map[string]*conversion
+}
+
+type conversion struct {
+	src       []byte
+	firstLine int
+	reserved  string
+	res       Result
+	errs      diag.List
+}
+
+// NewCache returns an empty conversion cache (see Markdown.UseCache).
+func NewCache() *Cache { return &Cache{files: map[string]*conversion{}} }
+
+// UseCache makes Convert look up and store conversions in c. Call it, like
+// Reserve, before the first Convert.
+func (m *Markdown) UseCache(c *Cache) { m.cache = c }
 
 // Reserve declares ids that the page around the Markdown already uses (the
 // theme's id="main", id="toc-title" …). An automatic heading id never takes
@@ -103,7 +137,35 @@ func New() *Markdown {
 // Errors: raw HTML (blocks and inline; HTML comments are allowed and dropped),
 // `**`/`__` left as literal text, empty link destinations, heading attributes
 // other than {#id}, duplicate explicit heading ids.
-func (m *Markdown) Convert(src []byte, file string, firstLine int) (res Result, errs diag.List) {
+func (m *Markdown) Convert(src []byte, file string, firstLine int) (Result, diag.List) {
+	if m.cache == nil {
+		return m.convert(src, file, firstLine)
+	}
+	m.keyOnce.Do(func() {
+		ids := make([]string, 0, len(m.reserved))
+		for id := range m.reserved {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		m.reservedKey = strings.Join(ids, "\x00")
+	})
+	m.cache.mu.Lock()
+	e := m.cache.files[file]
+	m.cache.mu.Unlock()
+	if e != nil && e.firstLine == firstLine && e.reserved == m.reservedKey && bytes.Equal(e.src, src) {
+		r := e.res // shared: an append must not write into the cached arrays
+		r.TOC, r.Links, r.IDs = slices.Clip(r.TOC), slices.Clip(r.Links), slices.Clip(r.IDs)
+		return r, slices.Clip(e.errs)
+	}
+	res, errs := m.convert(src, file, firstLine)
+	e = &conversion{src: src, firstLine: firstLine, reserved: m.reservedKey, res: res, errs: slices.Clone(errs)}
+	m.cache.mu.Lock()
+	m.cache.files[file] = e
+	m.cache.mu.Unlock()
+	return res, errs
+}
+
+func (m *Markdown) convert(src []byte, file string, firstLine int) (res Result, errs diag.List) {
 	c := &converter{lines: newLineIndex(src, file, firstLine), ids: newIDs(), stray: map[ast.Node]bool{}, reserved: m.reserved}
 	c.ids.reserved = m.reserved // taken, as if Put, without copying them
 	src = c.validUTF8(src)
@@ -526,11 +588,14 @@ func newLineIndex(src []byte, file string, firstLine int) lineIndex {
 	if firstLine < 1 {
 		firstLine = 1
 	}
-	starts := []int{0}
-	for i, c := range src {
-		if c == '\n' {
-			starts = append(starts, i+1)
+	starts := make([]int, 1, bytes.Count(src, []byte("\n"))+1)
+	for i := 0; ; {
+		k := bytes.IndexByte(src[i:], '\n')
+		if k < 0 {
+			break
 		}
+		i += k + 1
+		starts = append(starts, i)
 	}
 	return lineIndex{src: src, starts: starts, file: file, firstLine: firstLine}
 }
