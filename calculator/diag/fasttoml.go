@@ -2,6 +2,7 @@ package diag
 
 import (
 	"reflect"
+	"strconv"
 	"sync"
 	"unicode/utf8"
 )
@@ -20,19 +21,20 @@ import (
 // multi-line strings, dates, floats, other types, a key v has no field for,
 // any syntax error, control characters): DecodeTOML then runs the full
 // decoder, which gives the same values for what this accepts
-// (FuzzFastDecode checks it) and reports every error.
-func fastDecode(data []byte, v any) bool {
+// (FuzzFastDecode checks it) and reports every error. It also returns the
+// keys' positions, as TOMLPositions gives them, in the same pass.
+func fastDecode(data []byte, v any, file string, firstLine int) (Keys, bool) {
 	if !utf8.Valid(data) {
-		return false
+		return nil, false
 	}
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
-		return false
+		return nil, false
 	}
 	st := rv.Elem()
 	fields := fastFields(st.Type())
 	if fields == nil {
-		return false
+		return nil, false
 	}
 	type set struct {
 		field int
@@ -42,10 +44,11 @@ func fastDecode(data []byte, v any) bool {
 		list  []string
 	}
 	var sets []set
-	p := fastParser{src: data}
+	p := fastParser{src: data, file: file, line: firstLine}
+	keys := Keys{}
 	for {
 		if !p.blank() {
-			return false
+			return nil, false
 		}
 		if p.i >= len(p.src) {
 			break
@@ -55,21 +58,22 @@ func fastDecode(data []byte, v any) bool {
 			p.i++
 		}
 		if p.i == start {
-			return false
+			return nil, false
 		}
 		key := string(p.src[start:p.i])
+		keys[key] = p.pos(start)
 		f, ok := fields[key]
 		if !ok {
-			return false
+			return nil, false
 		}
 		for _, s := range sets {
 			if s.field == f.index {
-				return false // duplicate key: the decoder reports it
+				return nil, false // duplicate key: the decoder reports it
 			}
 		}
 		p.space()
 		if p.peek() != '=' {
-			return false
+			return nil, false
 		}
 		p.i++
 		p.space()
@@ -77,22 +81,22 @@ func fastDecode(data []byte, v any) bool {
 		switch f.kind {
 		case fastString:
 			if s.str, ok = p.str(); !ok {
-				return false
+				return nil, false
 			}
 		case fastInt:
 			if s.num, ok = p.integer(); !ok {
-				return false
+				return nil, false
 			}
 		case fastStrings:
 			if !st.Field(f.index).IsNil() {
-				return false // the decoder would reuse its array
+				return nil, false // the decoder would reuse its array
 			}
-			if s.list, ok = p.strings(); !ok {
-				return false
+			if s.list, ok = p.strings(key, keys); !ok {
+				return nil, false
 			}
 		}
 		if !p.endOfLine() {
-			return false
+			return nil, false
 		}
 		sets = append(sets, s)
 	}
@@ -107,7 +111,7 @@ func fastDecode(data []byte, v any) bool {
 			fv.Set(reflect.ValueOf(s.list))
 		}
 	}
-	return true
+	return keys, true
 }
 
 type fastKind int
@@ -182,8 +186,17 @@ func fastFields(t reflect.Type) fastFieldMap {
 }
 
 type fastParser struct {
-	src []byte
-	i   int
+	src       []byte
+	i         int
+	file      string
+	line      int // of src[lineStart]
+	lineStart int
+}
+
+// pos is the position of src[i], on the current line; the column counts
+// characters, as TOMLPositions does.
+func (p *fastParser) pos(i int) Pos {
+	return Pos{File: p.file, Line: p.line, Col: utf8.RuneCount(p.src[p.lineStart:i]) + 1}
 }
 
 func (p *fastParser) peek() byte {
@@ -205,12 +218,14 @@ func (p *fastParser) newline() bool {
 	switch {
 	case p.peek() == '\n':
 		p.i++
-		return true
 	case p.peek() == '\r' && p.i+1 < len(p.src) && p.src[p.i+1] == '\n':
 		p.i += 2
-		return true
+	default:
+		return false
 	}
-	return false
+	p.line++
+	p.lineStart = p.i
+	return true
 }
 
 // comment skips a comment up to its newline; false on a control character.
@@ -299,8 +314,9 @@ func (p *fastParser) integer() (int64, bool) {
 }
 
 // strings reads an array of strings, possibly over several lines with
-// comments and a trailing comma.
-func (p *fastParser) strings() ([]string, bool) {
+// comments and a trailing comma, and records the position of each element
+// as key[i].
+func (p *fastParser) strings(key string, keys Keys) ([]string, bool) {
 	if p.peek() != '[' {
 		return nil, false
 	}
@@ -314,10 +330,12 @@ func (p *fastParser) strings() ([]string, bool) {
 			p.i++
 			return out, true
 		}
+		at := p.i
 		s, ok := p.str()
 		if !ok {
 			return nil, false
 		}
+		keys[key+"["+strconv.Itoa(len(out))+"]"] = p.pos(at)
 		out = append(out, s)
 		if !p.arraySpace() {
 			return nil, false

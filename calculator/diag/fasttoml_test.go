@@ -68,7 +68,8 @@ var fastSeeds = []string{
 }
 
 // TestFastDecode: wherever the fast path accepts a document, the full
-// decoder accepts it too and fills the struct the same way.
+// decoder accepts it too and fills the struct the same way, and the
+// positions are TOMLPositions'.
 func TestFastDecode(t *testing.T) {
 	accepted := 0
 	for _, s := range fastSeeds {
@@ -91,7 +92,8 @@ func FuzzFastDecode(f *testing.F) {
 func checkFast(t *testing.T, data []byte) bool {
 	t.Helper()
 	var fast, full fastTarget
-	if !fastDecode(data, &fast) {
+	keys, ok := fastDecode(data, &fast, "f.md", 2)
+	if !ok {
 		if !reflect.DeepEqual(fast, fastTarget{}) {
 			t.Fatalf("%q: the fast path changed the struct and gave up", data)
 		}
@@ -106,6 +108,9 @@ func checkFast(t *testing.T, data []byte) bool {
 	}
 	if !reflect.DeepEqual(fast, full) {
 		t.Fatalf("%q: fast %#v, decoder %#v", data, fast, full)
+	}
+	if want := Keys(TOMLPositions(data, "f.md", 2)); !reflect.DeepEqual(keys, want) {
+		t.Fatalf("%q: fast positions %v, TOMLPositions %v", data, keys, want)
 	}
 	return true
 }
