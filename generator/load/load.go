@@ -256,15 +256,16 @@ func load(dir string, cache *Cache) (*Content, diag.List) {
 	// measures/*.md: read and decoded on all cores (the files are
 	// independent); results and errors are kept in file order.
 	c.Measures = append(c.Measures, eachFile(list(dir, "measures", ".md", &errs), &errs, func(f string, errs *diag.List) (MeasureFile, bool) {
-		data, ok := read(name(f), errs)
+		file := name(f)
+		data, ok := read(file, errs)
 		if !ok {
 			return MeasureFile{}, false
 		}
-		if m, ok, hit := ld.cachedMeasure(name(f), errs); hit {
+		if m, ok, hit := ld.cachedMeasure(file, errs); hit {
 			return m, ok
 		}
-		m, ok := measure(name(f), data, errs)
-		ld.keepMeasure(name(f), m, ok, *errs)
+		m, ok := measure(file, data, errs)
+		ld.keepMeasure(file, m, ok, *errs)
 		return m, ok
 	})...)
 
