@@ -421,19 +421,27 @@ var fence = []byte("+++")
 // frontMatter splits "+++\nTOML\n+++\nbody" and decodes the TOML into v.
 func frontMatter(data []byte, file string, v any, errs *diag.List) (Keys, []byte, int) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	lines := bytes.SplitAfter(data, []byte("\n"))
-	if len(lines) == 0 || !bytes.Equal(bytes.TrimRight(lines[0], "\r\n"), fence) {
+	// line returns the line that starts at from, with its "\n".
+	line := func(from int) []byte {
+		if k := bytes.IndexByte(data[from:], '\n'); k >= 0 {
+			return data[from : from+k+1]
+		}
+		return data[from:]
+	}
+	first := line(0)
+	if !bytes.Equal(bytes.TrimRight(first, "\r\n"), fence) {
 		errs.Add(diag.Pos{File: file, Line: 1, Col: 1}, "missing front matter: the file must start with a line \"+++\"")
 		return nil, nil, 1
 	}
-	off := len(lines[0])
-	for i := 1; i < len(lines); i++ {
-		if bytes.Equal(bytes.TrimRight(lines[i], "\r\n"), fence) {
-			fm := data[len(lines[0]):off]
+	off := len(first)
+	for i := 1; off < len(data); i++ {
+		l := line(off)
+		if bytes.Equal(bytes.TrimRight(l, "\r\n"), fence) {
+			fm := data[len(first):off]
 			keys := decode(fm, file, 2, v, errs)
-			return keys, data[off+len(lines[i]):], i + 2
+			return keys, data[off+len(l):], i + 2
 		}
-		off += len(lines[i])
+		off += len(l)
 	}
 	errs.Add(diag.Pos{File: file, Line: 1, Col: 1}, "front matter is not closed: add a line \"+++\" after it")
 	return nil, nil, 1
