@@ -3,6 +3,7 @@ package model_test
 import (
 	"os"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -35,6 +36,7 @@ func benchLoadModel(b *testing.B, cached bool) {
 	}
 	day := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
 	var loadT, lintT, modelT time.Duration
+	var loadC, lintC, modelC time.Duration // CPU time, user + system
 	var lc *load.Cache
 	var mc *markdown.Cache
 	if cached {
@@ -44,12 +46,14 @@ func benchLoadModel(b *testing.B, cached bool) {
 		if i == 0 { // the first round fills the caches
 			b.ResetTimer()
 			loadT, lintT, modelT = 0, 0, 0
+			loadC, lintC, modelC = 0, 0, 0
 		}
+		c0 := cpu()
 		t0 := time.Now()
 		c, errs := load.LoadCached(content, lc)
-		t1 := time.Now()
+		t1, c1 := time.Now(), cpu()
 		errs.Merge(lint.Unfilled(c))
-		t2 := time.Now()
+		t2, c2 := time.Now(), cpu()
 		if len(errs) > 0 {
 			b.Fatal(errs)
 		}
@@ -60,7 +64,7 @@ func benchLoadModel(b *testing.B, cached bool) {
 		}
 		in := model.Inputs{Rules: rs}
 		in.History, in.HistoryErr = history.Read(c.Dir)
-		t3 := time.Now()
+		t3, c3 := time.Now(), cpu()
 		md := markdown.New()
 		if mc != nil {
 			md.UseCache(mc)
@@ -68,7 +72,10 @@ func benchLoadModel(b *testing.B, cached bool) {
 		if _, errs := model.Build(c, md, day, in); len(errs) > 0 {
 			b.Fatal(errs)
 		}
-		t4 := time.Now()
+		t4, c4 := time.Now(), cpu()
+		loadC += c1 - c0
+		lintC += c2 - c1
+		modelC += c4 - c3
 		loadT += t1.Sub(t0)
 		lintT += t2.Sub(t1)
 		modelT += t4.Sub(t3)
@@ -76,4 +83,16 @@ func benchLoadModel(b *testing.B, cached bool) {
 	b.ReportMetric(float64(loadT.Milliseconds())/float64(b.N), "load-ms")
 	b.ReportMetric(float64(lintT.Milliseconds())/float64(b.N), "lint-ms")
 	b.ReportMetric(float64(modelT.Milliseconds())/float64(b.N), "model-ms")
+	b.ReportMetric(float64(loadC.Milliseconds())/float64(b.N), "load-cpu-ms")
+	b.ReportMetric(float64(lintC.Milliseconds())/float64(b.N), "lint-cpu-ms")
+	b.ReportMetric(float64(modelC.Milliseconds())/float64(b.N), "model-cpu-ms")
+}
+
+// cpu is the process's CPU time so far (user + system).
+func cpu() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
