@@ -56,6 +56,9 @@ var (
 // TOML did not decode.
 func DecodeTOML(data []byte, file string, firstLine int, v any, known string) (Keys, List) {
 	var errs List
+	if keys, ok := fastDecode(data, v, file, firstLine); ok {
+		return keys, nil
+	}
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(v)
 	if err != nil {
 		var pe toml.ParseError

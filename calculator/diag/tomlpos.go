@@ -2,7 +2,6 @@ package diag
 
 import (
 	"strconv"
-	"strings"
 )
 
 // TOMLPositions returns the position of every key in a TOML document, so a
@@ -156,7 +155,7 @@ func (s *tomlScanner) key() []string {
 		var k string
 		switch {
 		case c == '"' || c == '\'':
-			k = s.quoted(c)
+			k = string(s.quoted(c))
 		case isBareKey(c):
 			start := s.i
 			for s.i < len(s.src) && isBareKey(s.peek()) {
@@ -180,8 +179,9 @@ func isBareKey(c byte) bool {
 }
 
 // quoted reads a basic or literal string (single- or multi-line) and returns
-// its raw contents (escapes are left as written; keys rarely have any).
-func (s *tomlScanner) quoted(q byte) string {
+// its raw contents (escapes are left as written; keys rarely have any), a
+// slice of src.
+func (s *tomlScanner) quoted(q byte) []byte {
 	multi := s.i+2 < len(s.src) && s.src[s.i+1] == q && s.src[s.i+2] == q
 	if multi {
 		s.next()
@@ -195,7 +195,7 @@ func (s *tomlScanner) quoted(q byte) string {
 				continue
 			}
 			if s.i+2 < len(s.src) && s.src[s.i] == q && s.src[s.i+1] == q && s.src[s.i+2] == q {
-				str := string(s.src[start:s.i])
+				str := s.src[start:s.i]
 				s.next()
 				s.next()
 				s.next()
@@ -206,7 +206,7 @@ func (s *tomlScanner) quoted(q byte) string {
 			}
 			s.next()
 		}
-		return string(s.src[start:])
+		return s.src[start:]
 	}
 	s.next()
 	start := s.i
@@ -218,13 +218,13 @@ func (s *tomlScanner) quoted(q byte) string {
 			continue
 		}
 		if c == q {
-			str := string(s.src[start:s.i])
+			str := s.src[start:s.i]
 			s.next()
 			return str
 		}
 		s.next()
 	}
-	return string(s.src[start:s.i])
+	return s.src[start:s.i]
 }
 
 // value skips a value, recording keys of inline tables and elements of arrays.
@@ -285,7 +285,11 @@ func (s *tomlScanner) value(path string) {
 		}
 	default:
 		// Scalar: number, bool, date. Stops at a delimiter.
-		for s.i < len(s.src) && !strings.ContainsRune(",]}\n#", rune(s.peek())) {
+		for s.i < len(s.src) {
+			switch s.src[s.i] {
+			case ',', ']', '}', '\n', '#':
+				return
+			}
 			s.next()
 		}
 	}

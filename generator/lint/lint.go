@@ -73,10 +73,12 @@ func itoa(i int) string {
 // FillMarker marks a value of a `new` skeleton that staff must still write.
 const FillMarker = "【请填写"
 
-// Unfilled reports every FillMarker left in the content folder's text files.
-func Unfilled(dir string) diag.List {
+// Unfilled reports every FillMarker left in the text files of the content
+// folder c was loaded from. The files load read are looked at in the bytes
+// it read (c.Files); any other file is read here.
+func Unfilled(c *load.Content) diag.List {
 	var errs diag.List
-	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	_ = filepath.WalkDir(c.Dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return nil
 		}
@@ -85,7 +87,10 @@ func Unfilled(dir string) diag.List {
 		default:
 			return nil
 		}
-		data, err := os.ReadFile(p)
+		data, ok := c.Files[filepath.ToSlash(p)]
+		if !ok {
+			data, err = os.ReadFile(p)
+		}
 		if err != nil || !bytes.Contains(data, []byte(FillMarker)) {
 			return nil
 		}

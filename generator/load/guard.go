@@ -1,6 +1,7 @@
 package load
 
 import (
+	"bytes"
 	"errors"
 	"io/fs"
 	"net/url"
@@ -27,8 +28,18 @@ const MaxFileSize = 512 << 10
 type loader struct {
 	dir  string          // the content folder as given
 	root string          // its real path ("" when it cannot be resolved)
-	mu   sync.Mutex      // guards used: files are read from several goroutines
+	mu   sync.Mutex      // guards used, files and dirs: files are read from several goroutines
 	used map[string]bool // slash paths as in messages, e.g. "content/site.toml"
+	// files holds the bytes of every file read without error, by the same
+	// names (lint looks for unfilled values in them instead of reading
+	// the folder again).
+	files map[string][]byte
+	// dirs caches, for each folder of a file read, whether its real path
+	// lies in the content folder (see plain).
+	dirs map[string]bool
+
+	cache      *Cache             // nil: none (see LoadCached)
+	last, next map[string]*cached // the cache's files before this load; this load's
 }
 
 func newLoader(dir string) *loader {
@@ -39,7 +50,48 @@ func newLoader(dir string) *loader {
 	if err != nil {
 		root = ""
 	}
-	return &loader{dir: dir, root: root, used: map[string]bool{}}
+	return &loader{dir: dir, root: root, used: map[string]bool{}, files: map[string][]byte{}, dirs: map[string]bool{}}
+}
+
+// plain returns the Lstat of file when it is a regular file (not a
+// symbolic link) in a folder whose real path lies in the content folder: its
+// real path is then that folder's real path and its name, so inside would
+// say yes, and Stat would say the same as Lstat. It saves resolving every
+// component of every file's path (EvalSymlinks) again. Any other case
+// (a link, a missing file, a folder outside) takes the full checks.
+func (l *loader) plain(native string) (fs.FileInfo, bool) {
+	if strings.Contains(native, "..") {
+		return nil, false
+	}
+	dir := filepath.Dir(native)
+	l.mu.Lock()
+	in, known := l.dirs[dir]
+	l.mu.Unlock()
+	if !known {
+		in = false
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			if real, err = filepath.Abs(real); err == nil {
+				in = l.root == "" || within(l.root, real)
+			}
+		}
+		l.mu.Lock()
+		l.dirs[dir] = in
+		l.mu.Unlock()
+	}
+	if !in {
+		return nil, false
+	}
+	st, err := os.Lstat(native)
+	if err != nil || !st.Mode().IsRegular() {
+		return nil, false
+	}
+	return st, true
+}
+
+// within reports whether the path real lies in (or is) root.
+func within(root, real string) bool {
+	rel, err := filepath.Rel(root, real)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // inside reports whether the real path of file lies in the content folder.
@@ -52,8 +104,7 @@ func (l *loader) inside(file string) (string, bool) {
 	if err != nil || l.root == "" {
 		return real, true
 	}
-	rel, err := filepath.Rel(l.root, real)
-	return real, err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+	return real, within(l.root, real)
 }
 
 func (l *loader) read(file string, errs *diag.List) ([]byte, bool) {
@@ -61,18 +112,22 @@ func (l *loader) read(file string, errs *diag.List) ([]byte, bool) {
 	l.used[file] = true
 	l.mu.Unlock()
 	pos := diag.Pos{File: file, Line: 1, Col: 1}
-	if real, ok := l.inside(file); !ok {
-		errs.Add(pos, "symbolic link to %s, outside the content folder: it is not followed; copy the file into the content folder", filepath.ToSlash(real))
-		return nil, false
-	}
-	st, err := os.Stat(filepath.FromSlash(file))
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			errs.Add(diag.Pos{File: file}, "file is missing")
-		} else {
-			errs.Add(diag.Pos{File: file}, "cannot read: %v", err)
+	st, fast := l.plain(filepath.FromSlash(file))
+	if !fast {
+		if real, ok := l.inside(file); !ok {
+			errs.Add(pos, "symbolic link to %s, outside the content folder: it is not followed; copy the file into the content folder", filepath.ToSlash(real))
+			return nil, false
 		}
-		return nil, false
+		var err error
+		st, err = os.Stat(filepath.FromSlash(file))
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				errs.Add(diag.Pos{File: file}, "file is missing")
+			} else {
+				errs.Add(diag.Pos{File: file}, "cannot read: %v", err)
+			}
+			return nil, false
+		}
 	}
 	if !st.Mode().IsRegular() {
 		errs.Add(pos, "not a regular file")
@@ -91,14 +146,23 @@ func (l *loader) read(file string, errs *diag.List) ([]byte, bool) {
 		errs.Add(pos, "file is too large (the limit is %d bytes)", MaxFileSize)
 		return nil, false
 	}
-	if !utf8.Valid(data) {
-		errs.Add(badUTF8(data, file), "the file is not valid UTF-8 (is it saved as GBK?): save it as UTF-8")
-		return nil, false
+	if e := l.hit(file, data); e != nil { // the same bytes passed the checks below
+		l.keep(file, e)
+		data = e.data
+	} else {
+		if !utf8.Valid(data) {
+			errs.Add(badUTF8(data, file), "the file is not valid UTF-8 (is it saved as GBK?): save it as UTF-8")
+			return nil, false
+		}
+		if p, ok := tooDeep(data, file); ok {
+			errs.Add(p, "nesting is too deep (more than %d levels of lists, quotes or indentation): flatten it", MaxNesting)
+			return nil, false
+		}
+		l.keep(file, &cached{data: data})
 	}
-	if p, ok := tooDeep(data, file); ok {
-		errs.Add(p, "nesting is too deep (more than %d levels of lists, quotes or indentation): flatten it", MaxNesting)
-		return nil, false
-	}
+	l.mu.Lock()
+	l.files[file] = data
+	l.mu.Unlock()
 	return data, true
 }
 
@@ -131,25 +195,29 @@ const MaxNesting = 16
 func tooDeep(data []byte, file string) (diag.Pos, bool) {
 	line := 1
 	for len(data) > 0 {
-		depth := 0
-		end := 0
-		for end < len(data) && data[end] != '\n' {
-			end++
+		end := bytes.IndexByte(data, '\n')
+		if end < 0 {
+			end = len(data)
 		}
 		text := data[:end]
 		if lead := leadNesting(text); lead > MaxNesting {
 			return diag.Pos{File: file, Line: line, Col: 1}, true
 		}
-		for i, c := range text {
-			switch c {
-			case '[', '{', '(':
-				depth++
-				if depth > MaxNesting*4 {
-					return diag.Pos{File: file, Line: line, Col: utf8.RuneCount(text[:i]) + 1}, true
-				}
-			case ']', '}', ')':
-				if depth > 0 {
-					depth--
+		// Only a line with more opening brackets than the limit can pass
+		// it (the depth starts at 0 on each line): count them first.
+		if len(text) > MaxNesting*4 && openers(text) > MaxNesting*4 {
+			depth := 0
+			for i, c := range text {
+				switch c {
+				case '[', '{', '(':
+					depth++
+					if depth > MaxNesting*4 {
+						return diag.Pos{File: file, Line: line, Col: utf8.RuneCount(text[:i]) + 1}, true
+					}
+				case ']', '}', ')':
+					if depth > 0 {
+						depth--
+					}
 				}
 			}
 		}
@@ -160,6 +228,11 @@ func tooDeep(data []byte, file string) (diag.Pos, bool) {
 		line++
 	}
 	return diag.Pos{}, false
+}
+
+// openers counts the opening brackets of a line.
+func openers(line []byte) int {
+	return bytes.Count(line, []byte("[")) + bytes.Count(line, []byte("{")) + bytes.Count(line, []byte("("))
 }
 
 // leadNesting counts the nesting a line's start implies: one level for each

@@ -36,6 +36,11 @@ type Content struct {
 	// Documents are every document, in id order; Document is the main one
 	// (also in Documents). A legacy content folder has one, with ID "main".
 	Documents []DocumentFile
+
+	// Files are the bytes of every file read without error, by name as in
+	// messages ("content/measures/m1.md"): lint.Unfilled looks in them
+	// instead of reading the folder a second time.
+	Files map[string][]byte
 }
 
 // File is a content file's name (for errors) and bytes.
@@ -174,10 +179,16 @@ type PageFile struct {
 // Load reads the content folder dir. It returns what it could read and every
 // error found; callers must not use Content when errors are present.
 func Load(dir string) (*Content, diag.List) {
+	return load(dir, nil)
+}
+
+func load(dir string, cache *Cache) (*Content, diag.List) {
 	c := &Content{Dir: dir}
 	var errs diag.List
 	name := func(rel string) string { return filepath.ToSlash(filepath.Join(dir, rel)) }
 	ld := newLoader(dir)
+	ld.startCache(cache)
+	defer ld.endCache()
 	read := func(file string, errs *diag.List) ([]byte, bool) { return ld.read(file, errs) }
 
 	// site.toml
@@ -245,25 +256,17 @@ func Load(dir string) (*Content, diag.List) {
 	// measures/*.md: read and decoded on all cores (the files are
 	// independent); results and errors are kept in file order.
 	c.Measures = append(c.Measures, eachFile(list(dir, "measures", ".md", &errs), &errs, func(f string, errs *diag.List) (MeasureFile, bool) {
-		data, ok := read(name(f), errs)
+		file := name(f)
+		data, ok := read(file, errs)
 		if !ok {
 			return MeasureFile{}, false
 		}
-		m := MeasureFile{Name: name(f)}
-		m.Keys, m.Body, m.BodyLine = frontMatter(data, m.Name, &m, errs)
-		req(errs, m.Name, m.Keys, "", map[string]bool{
-			"id": m.ID != "", "order": m.Order != 0, "label": m.Label != "", "title": m.Title != "",
-			"summary": m.Summary != "", "category": m.Category != "", "audiences": len(m.Audiences) > 0,
-			"paragraph": m.Paragraph != "",
-		})
-		if m.Keys != nil && len(m.Keys) == 0 {
-			errs.Add(diag.Pos{File: m.Name, Line: 2, Col: 1}, "front matter is empty: a measure needs id, order, label, title, summary, category, audiences and paragraph")
+		if m, ok, hit := ld.cachedMeasure(file, errs); hit {
+			return m, ok
 		}
-		if !m.ValidUntil.IsZero() {
-			errs.Add(m.Keys.At(m.Name, "valid_until"), "valid_until does not belong in a measure page: a date is stated once, in the measure's rules file, with the words that state it ([validity] for the whole measure, or valid_until + valid_cite on the benefit or [[parts]] entry its sentence covers)")
-		}
-		m.ValidUntil = day(m.ValidUntil)
-		return m, true
+		m, ok := measure(file, data, errs)
+		ld.keepMeasure(file, m, ok, *errs)
+		return m, ok
 	})...)
 
 	// pages/*.md (optional folder)
@@ -301,7 +304,27 @@ func Load(dir string) (*Content, diag.List) {
 		}
 	}
 	ld.unused(&errs)
+	c.Files = ld.files
 	return c, errs
+}
+
+// measure decodes and checks measures/<f>.md, file being its name.
+func measure(file string, data []byte, errs *diag.List) (MeasureFile, bool) {
+	m := MeasureFile{Name: file}
+	m.Keys, m.Body, m.BodyLine = frontMatter(data, m.Name, &m, errs)
+	req(errs, m.Name, m.Keys, "", map[string]bool{
+		"id": m.ID != "", "order": m.Order != 0, "label": m.Label != "", "title": m.Title != "",
+		"summary": m.Summary != "", "category": m.Category != "", "audiences": len(m.Audiences) > 0,
+		"paragraph": m.Paragraph != "",
+	})
+	if m.Keys != nil && len(m.Keys) == 0 {
+		errs.Add(diag.Pos{File: m.Name, Line: 2, Col: 1}, "front matter is empty: a measure needs id, order, label, title, summary, category, audiences and paragraph")
+	}
+	if !m.ValidUntil.IsZero() {
+		errs.Add(m.Keys.At(m.Name, "valid_until"), "valid_until does not belong in a measure page: a date is stated once, in the measure's rules file, with the words that state it ([validity] for the whole measure, or valid_until + valid_cite on the benefit or [[parts]] entry its sentence covers)")
+	}
+	m.ValidUntil = day(m.ValidUntil)
+	return m, true
 }
 
 // eachFile runs load on every file from a pool of runtime.GOMAXPROCS(0)
@@ -398,19 +421,27 @@ var fence = []byte("+++")
 // frontMatter splits "+++\nTOML\n+++\nbody" and decodes the TOML into v.
 func frontMatter(data []byte, file string, v any, errs *diag.List) (Keys, []byte, int) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	lines := bytes.SplitAfter(data, []byte("\n"))
-	if len(lines) == 0 || !bytes.Equal(bytes.TrimRight(lines[0], "\r\n"), fence) {
+	// line returns the line that starts at from, with its "\n".
+	line := func(from int) []byte {
+		if k := bytes.IndexByte(data[from:], '\n'); k >= 0 {
+			return data[from : from+k+1]
+		}
+		return data[from:]
+	}
+	first := line(0)
+	if !bytes.Equal(bytes.TrimRight(first, "\r\n"), fence) {
 		errs.Add(diag.Pos{File: file, Line: 1, Col: 1}, "missing front matter: the file must start with a line \"+++\"")
 		return nil, nil, 1
 	}
-	off := len(lines[0])
-	for i := 1; i < len(lines); i++ {
-		if bytes.Equal(bytes.TrimRight(lines[i], "\r\n"), fence) {
-			fm := data[len(lines[0]):off]
+	off := len(first)
+	for i := 1; off < len(data); i++ {
+		l := line(off)
+		if bytes.Equal(bytes.TrimRight(l, "\r\n"), fence) {
+			fm := data[len(first):off]
 			keys := decode(fm, file, 2, v, errs)
-			return keys, data[off+len(lines[i]):], i + 2
+			return keys, data[off+len(l):], i + 2
 		}
-		off += len(lines[i])
+		off += len(l)
 	}
 	errs.Add(diag.Pos{File: file, Line: 1, Col: 1}, "front matter is not closed: add a line \"+++\" after it")
 	return nil, nil, 1

@@ -13,7 +13,10 @@ import (
 	"bytes"
 	"html/template"
 	"net/url"
+	"slices"
+	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -38,7 +41,38 @@ import (
 type Markdown struct {
 	md       goldmark.Markdown
 	reserved map[string]bool // ids the theme's layouts use (see Reserve)
+
+	cache       *Cache    // nil: none (see UseCache)
+	reservedKey string    // the reserved ids, sorted, for cache entries
+	keyOnce     sync.Once // computes reservedKey at the first Convert
 }
+
+// Cache keeps conversions between builds (serve): Convert of the same
+// bytes, file and first line, with the same reserved ids, returns the
+// earlier Result and errors instead of converting again. Convert is a pure
+// function of those (and of the configuration New fixes), so the result is
+// the same. Results from the cache are shared: they must not be modified,
+// and neither must src after a Convert (the cache keeps it to compare).
+// A Cache holds one conversion per file name; it is safe for concurrent use.
+type Cache struct {
+	mu    sync.Mutex
+	files map[string]*conversion
+}
+
+type conversion struct {
+	src       []byte
+	firstLine int
+	reserved  string
+	res       Result
+	errs      diag.List
+}
+
+// NewCache returns an empty conversion cache (see Markdown.UseCache).
+func NewCache() *Cache { return &Cache{files: map[string]*conversion{}} }
+
+// UseCache makes Convert look up and store conversions in c. Call it, like
+// Reserve, before the first Convert.
+func (m *Markdown) UseCache(c *Cache) { m.cache = c }
 
 // Reserve declares ids that the page around the Markdown already uses (the
 // theme's id="main", id="toc-title" …). An automatic heading id never takes
@@ -103,11 +137,37 @@ func New() *Markdown {
 // Errors: raw HTML (blocks and inline; HTML comments are allowed and dropped),
 // `**`/`__` left as literal text, empty link destinations, heading attributes
 // other than {#id}, duplicate explicit heading ids.
-func (m *Markdown) Convert(src []byte, file string, firstLine int) (res Result, errs diag.List) {
-	c := &converter{lines: newLineIndex(src, file, firstLine), ids: newIDs(), stray: map[ast.Node]bool{}, reserved: m.reserved}
-	for id := range m.reserved {
-		c.ids.Put([]byte(id))
+func (m *Markdown) Convert(src []byte, file string, firstLine int) (Result, diag.List) {
+	if m.cache == nil {
+		return m.convert(src, file, firstLine)
 	}
+	m.keyOnce.Do(func() {
+		ids := make([]string, 0, len(m.reserved))
+		for id := range m.reserved {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		m.reservedKey = strings.Join(ids, "\x00")
+	})
+	m.cache.mu.Lock()
+	e := m.cache.files[file]
+	m.cache.mu.Unlock()
+	if e != nil && e.firstLine == firstLine && e.reserved == m.reservedKey && bytes.Equal(e.src, src) {
+		r := e.res // shared: an append must not write into the cached arrays
+		r.TOC, r.Links, r.IDs = slices.Clip(r.TOC), slices.Clip(r.Links), slices.Clip(r.IDs)
+		return r, slices.Clip(e.errs)
+	}
+	res, errs := m.convert(src, file, firstLine)
+	e = &conversion{src: src, firstLine: firstLine, reserved: m.reservedKey, res: res, errs: slices.Clone(errs)}
+	m.cache.mu.Lock()
+	m.cache.files[file] = e
+	m.cache.mu.Unlock()
+	return res, errs
+}
+
+func (m *Markdown) convert(src []byte, file string, firstLine int) (res Result, errs diag.List) {
+	c := &converter{lines: newLineIndex(src, file, firstLine), ids: newIDs(), stray: map[ast.Node]bool{}, reserved: m.reserved}
+	c.ids.reserved = m.reserved // taken, as if Put, without copying them
 	src = c.validUTF8(src)
 	c.src = src
 	c.lines.src = src
@@ -127,6 +187,7 @@ func (m *Markdown) Convert(src []byte, file string, firstLine int) (res Result, 
 	c.assignIDs()
 
 	var buf bytes.Buffer
+	buf.Grow(len(src) + len(src)/2 + 128) // HTML is about 1.5× its Markdown
 	if err := m.md.Renderer().Render(&buf, src, doc); err != nil {
 		// Rendering to a bytes.Buffer only fails on a bug; report, don't panic.
 		c.errs.Add(diag.Pos{File: file, Line: c.lines.firstLine}, "internal error rendering Markdown: %v", err)
@@ -447,6 +508,7 @@ func segmentsText(segs *text.Segments, src []byte) string {
 // It returns "" when nothing is left.
 func Slug(text string) string {
 	var b strings.Builder
+	b.Grow(len(text))
 	dash := false
 	for _, r := range text {
 		switch {
@@ -466,15 +528,16 @@ func Slug(text string) string {
 // ids is the parser.IDs of one document. It is also handed to goldmark
 // (parser.WithIDs) so any extension asking for ids shares the same table.
 type ids struct {
-	used map[string]bool
-	next map[string]int // base → the next suffix to try, so n repeats cost O(n)
+	used     map[string]bool
+	reserved map[string]bool // the theme's ids, shared and never written: used too
+	next     map[string]int  // base → the next suffix to try, so n repeats cost O(n)
 }
 
 var _ parser.IDs = (*ids)(nil)
 
 func newIDs() *ids { return &ids{used: map[string]bool{}, next: map[string]int{}} }
 
-func (s *ids) has(id string) bool { return s.used[id] }
+func (s *ids) has(id string) bool { return s.used[id] || s.reserved[id] }
 
 // Generate returns Slug(value), or "heading" when that is empty, made unique
 // with -1, -2 ….
@@ -487,9 +550,9 @@ func (s *ids) Generate(value []byte, kind ast.NodeKind) []byte {
 		}
 	}
 	id := base
-	if s.used[id] {
+	if s.has(id) {
 		i := max(s.next[base], 1)
-		for s.used[base+"-"+itoa(i)] {
+		for s.has(base + "-" + itoa(i)) {
 			i++
 		}
 		id = base + "-" + itoa(i)
@@ -527,11 +590,14 @@ func newLineIndex(src []byte, file string, firstLine int) lineIndex {
 	if firstLine < 1 {
 		firstLine = 1
 	}
-	starts := []int{0}
-	for i, c := range src {
-		if c == '\n' {
-			starts = append(starts, i+1)
+	starts := make([]int, 1, bytes.Count(src, []byte("\n"))+1)
+	for i := 0; ; {
+		k := bytes.IndexByte(src[i:], '\n')
+		if k < 0 {
+			break
 		}
+		i += k + 1
+		starts = append(starts, i)
 	}
 	return lineIndex{src: src, starts: starts, file: file, firstLine: firstLine}
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"policyguide/calculator"
@@ -248,15 +249,22 @@ func Build(c *load.Content, md *markdown.Markdown, day time.Time, in Inputs) (*R
 	}
 	results := make([]markdown.Result, len(jobs))
 	jobErrs := make([]diag.List, len(jobs))
+	// A fixed pool: a goroutine per job would grow a fresh stack for
+	// goldmark's recursion every time.
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, workers())
-	for i := range jobs {
+	var next atomic.Int64
+	for range min(workers(), len(jobs)) {
 		wg.Add(1)
-		sem <- struct{}{}
-		go func(i int) {
-			defer func() { <-sem; wg.Done() }()
-			results[i], jobErrs[i] = md.Convert(jobs[i].src, jobs[i].file, jobs[i].line)
-		}(i)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(jobs) {
+					return
+				}
+				results[i], jobErrs[i] = md.Convert(jobs[i].src, jobs[i].file, jobs[i].line)
+			}
+		}()
 	}
 	wg.Wait()
 	for i, j := range jobs {
@@ -325,9 +333,8 @@ func knownIDs[T any](m map[string]T) string {
 	return strings.Join(ks, ", ")
 }
 
-// workers bounds parallel Markdown conversions: at least 4, since small
-// files finish faster than goroutines start.
-func workers() int { return max(4, runtime.GOMAXPROCS(0)) }
+// workers is the number of goroutines converting Markdown: one per core.
+func workers() int { return runtime.GOMAXPROCS(0) }
 
 // checkLead: 牵头 only where the document says it. lead must be the
 // departments named before "牵头" in the measure's paragraph (within its

@@ -73,7 +73,21 @@ type Options struct {
 	Timeout time.Duration
 	// Timings, when set, receives each stage's wall time (--timings).
 	Timings io.Writer
+	// Cache, when set, keeps decoded content files and converted Markdown
+	// between Generates of the same content folder (serve); see NewCache.
+	Cache *Cache
 }
+
+// Cache is what one Generate leaves for the next: the files whose bytes did
+// not change are not decoded, nor their Markdown converted, again. The
+// result is the same as without it.
+type Cache struct {
+	load *load.Cache
+	md   *markdown.Cache
+}
+
+// NewCache returns an empty cache for Options.Cache.
+func NewCache() *Cache { return &Cache{load: load.NewCache(), md: markdown.NewCache()} }
 
 // DefaultTimeout is the overall bound of a build or check. A cold build
 // (compiling the calculator's wasm) takes well under a minute.
@@ -157,9 +171,13 @@ func Prepare(opt Options) (*Prepared, error) {
 	}
 	lap := stopwatch(opt.Timings)
 	// load, lint
-	c, errs := load.Load(opt.Content)
+	var lc *load.Cache
+	if opt.Cache != nil {
+		lc = opt.Cache.load
+	}
+	c, errs := load.LoadCached(opt.Content, lc)
 	lap("load")
-	errs.Merge(lint.Unfilled(opt.Content))
+	errs.Merge(lint.Unfilled(c))
 	lap("lint")
 	if len(errs) > 0 {
 		return nil, errs.Sort()
@@ -169,6 +187,9 @@ func Prepare(opt Options) (*Prepared, error) {
 	md := markdown.New()
 	if terr == nil {
 		md.Reserve(theme.IDs(th)...) // a heading id must not collide with the layout's
+	}
+	if opt.Cache != nil {
+		md.UseCache(opt.Cache.md)
 	}
 	// rules
 	docs, mainDoc := model.Documents(c) // their errors are reported by the model stage
