@@ -54,6 +54,7 @@ type Server struct {
 	// cancel stops them.
 	finishing chan struct{}
 	cancel    context.CancelFunc
+	preparing sync.Mutex // held by Prepare
 
 	// Hosts are the host names (without port) a request may name besides
 	// localhost and the loopback addresses: the listen address's host. Any
@@ -79,6 +80,9 @@ var Timeouts = struct{ ReadHeader, Read, Write, Idle time.Duration }{
 // New returns a server for opt; call Rebuild before serving.
 func New(opt pipeline.Options) *Server {
 	opt.LiveReload = true
+	if opt.Cache == nil {
+		opt.Cache = pipeline.NewCache() // a save re-reads only what changed
+	}
 	return &Server{opt: opt, subs: map[chan string]bool{}}
 }
 
@@ -130,7 +134,9 @@ func (s *Server) Update() (done <-chan struct{}, err error) {
 	}
 	s.cancel = cancel
 	s.mu.Unlock()
+	s.preparing.Lock() // one at a time: they share the cache
 	p, err := pipeline.Prepare(s.opt)
+	s.preparing.Unlock()
 	var d *pipeline.Draft
 	if err == nil {
 		d, err = p.Draft()
@@ -323,7 +329,7 @@ func (s *Server) watch(content string, stdout, stderr io.Writer) {
 
 // Debounce is how long the preview waits after the last file event before
 // it rebuilds.
-var Debounce = 20 * time.Millisecond
+var Debounce = 30 * time.Millisecond
 
 // watchRoots are the folders whose files make the site: the content and the
 // themes folder next to it.
