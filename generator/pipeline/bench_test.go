@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -66,6 +68,44 @@ func BenchmarkPrepare(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		p, err := Prepare(Options{Content: content, Date: testDay, NoWasm: true, LiveReload: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		d, err := p.Draft()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, ok, err := d.File("measures/m7/index.html"); !ok || err != nil {
+			b.Fatal(ok, err)
+		}
+	}
+}
+
+// BenchmarkPrepareCached is BenchmarkPrepare in the preview, after a save
+// of one measure: the decoded files and converted Markdown of the others are
+// kept (Options.Cache).
+func BenchmarkPrepareCached(b *testing.B) {
+	content, err := synth.Write(b.TempDir(), benchN)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opt := Options{Content: content, Date: testDay, NoWasm: true, LiveReload: true, Cache: NewCache()}
+	if _, err := Prepare(opt); err != nil {
+		b.Fatal(err)
+	}
+	page := filepath.Join(content, "measures", "m00007.md")
+	orig, err := os.ReadFile(page)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		if err := os.WriteFile(page, append(orig, fmt.Sprintf("\n第%d次修改。\n", i)...), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		p, err := Prepare(opt)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -51,7 +51,10 @@ func BenchmarkSaveToPage(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		time.Sleep(150 * time.Millisecond) // the last build's background stages end
+		s.mu.Lock() // a person reads the page before the next save: the last build has ended
+		finishing := s.finishing
+		s.mu.Unlock()
+		<-finishing
 		drain(ch)
 		marker := "第" + strconv.Itoa(i) + "次保存的修改。"
 		b.StartTimer()
