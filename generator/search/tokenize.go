@@ -100,18 +100,26 @@ func runs(text string) []run {
 // It gives the tokens of runs (see runsTokens in the tests) without building
 // the runs: Han characters are not changed by fold, so their tokens are
 // slices of text, and only words are folded into new strings.
-func indexTokens(text string, f func(tok string)) {
-	prev := -1 // offset of the previous Han character of the current run
+//
+// key names a Han token by its runes, so that the index can look it up
+// without hashing the string: r for one character, r1<<32|r2 for a pair
+// (Han runes are > 0, so the two never meet); 0 for a word.
+func indexTokens(text string, f func(tok string, key uint64)) {
+	prev := -1     // offset of the previous Han character of the current run
+	var prevR rune // that character
 	var word []rune
 	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
+		r, size := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(text[i:])
+		}
 		c := fold(r)
 		if isHan(c) {
-			f(text[i : i+size])
+			f(text[i:i+size], uint64(c))
 			if prev >= 0 {
-				f(text[prev : i+size])
+				f(text[prev:i+size], uint64(prevR)<<32|uint64(c))
 			}
-			prev = i
+			prev, prevR = i, c
 			i += size
 			continue
 		}
@@ -147,9 +155,9 @@ func indexTokens(text string, f func(tok string)) {
 			break
 		}
 		w := string(word)
-		f(w)
+		f(w, 0)
 		if word[len(word)-1] == '%' && len(word) > 1 {
-			f(w[:len(w)-1])
+			f(w[:len(w)-1], 0)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"html"
 	"os"
 	"path/filepath"
 	"policyguide/calculator/diag"
@@ -11,7 +12,7 @@ import (
 
 func tokens(s string) []string {
 	var out []string
-	indexTokens(s, func(t string) { out = append(out, t) })
+	indexTokens(s, func(t string, _ uint64) { out = append(out, t) })
 	return out
 }
 
@@ -152,5 +153,85 @@ func TestDropElement(t *testing.T) {
 	}
 	if got := plainText("<p>a &amp; b</p>\n<p>c</p>"); got != "a & b c" {
 		t.Errorf("plainText: %q", got)
+	}
+}
+
+// Han tokens' keys name them: the same key is always the same token, and
+// words have none.
+func FuzzIndexTokenKeys(f *testing.F) {
+	for _, s := range []string{"失业率5.5%的控制目标", "ＡＢＣ　１２３％", "é中文Ωx9", "\xff中\xfe", "𠀀𠀁𠀀𠀁", "中中中"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		byKey := map[uint64]string{}
+		indexTokens(s, func(tok string, key uint64) {
+			han := isHan([]rune(tok)[0])
+			if han != (key != 0) {
+				t.Fatalf("%q: token %q has key %#x", s, tok, key)
+			}
+			if prev, ok := byKey[key]; key != 0 && ok && prev != tok {
+				t.Fatalf("%q: key %#x is %q and %q", s, key, prev, tok)
+			}
+			byKey[key] = tok
+		})
+	})
+}
+
+// plainTextFields is the plain definition of plainText's result.
+func plainTextFields(h string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(h, '<')
+		if i < 0 {
+			b.WriteString(h)
+			break
+		}
+		b.WriteString(h[:i])
+		j := strings.IndexByte(h[i:], '>')
+		if j < 0 {
+			break
+		}
+		b.WriteByte(' ')
+		h = h[i+j+1:]
+	}
+	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
+}
+
+func FuzzPlainText(f *testing.F) {
+	for _, s := range []string{"<p>a &amp; b</p>\n<p>c</p>", " x\u00a0&nbsp;y\u3000z ", "&lt;b&gt; <i", "a\xffb\u2028c", "&amp<b>p;", "\t\v\f\r\n\u0085", "<p>第1条</p>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := plainText(s), plainTextFields(s); got != want {
+			t.Errorf("%q: plainText %q, want %q", s, got, want)
+		}
+	})
+}
+
+// The index is the same however the documents are split among cores.
+func TestIndexDocsParts(t *testing.T) {
+	var docs []Doc
+	for i := range 300 {
+		docs = append(docs, Doc{Title: "第" + itoa(i) + "条 就业补贴", Label: "政策原文", Summary: strings.Repeat("高校毕业生", i%7),
+			Body: "拨打12333咨询 5.5% 𠀀𠀁 " + strings.Repeat("失业保险", i%5), Measure: i%3 == 0})
+	}
+	postings := func(x *index) map[string][]posting {
+		out := map[string][]posting{}
+		for id, tok := range x.toks {
+			if _, dup := out[tok]; dup {
+				t.Fatalf("token %q twice", tok)
+			}
+			out[tok] = x.lists[id]
+		}
+		return out
+	}
+	want := postings(indexDocs(docs, 1))
+	for _, parts := range []int{2, 3, 7, 300} {
+		if got := postings(indexDocs(docs, parts)); !reflect.DeepEqual(got, want) {
+			t.Errorf("%d parts: a different index", parts)
+		}
+	}
+	if len(want) < 20 {
+		t.Errorf("only %d tokens", len(want))
 	}
 }
