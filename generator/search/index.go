@@ -156,14 +156,30 @@ func plainText(h string) string {
 		b = append(b[:0], html.UnescapeString(string(b))...)
 	}
 	// Collapse white space in place: the write offset n never passes the
-	// read offset i.
+	// read offset i. Runs of bytes that cannot start a white-space rune are
+	// copied at once; a byte ≥ 0xC0 always starts a rune, so looking at
+	// those alone decodes as reading rune by rune would.
 	n, space := 0, false
 	for i := 0; i < len(b); {
+		j := i
+		for j < len(b) && !maybeSpace[b[j]] {
+			j++
+		}
+		if j > i {
+			if space {
+				b[n] = ' '
+				n++
+				space = false
+			}
+			n += copy(b[n:], b[i:j])
+			i = j
+			continue
+		}
 		c, size := rune(b[i]), 1
 		if c >= utf8.RuneSelf {
 			c, size = utf8.DecodeRune(b[i:])
 		}
-		if c < utf8.RuneSelf && asciiSpace[c] || c >= utf8.RuneSelf && unicode.IsSpace(c) {
+		if c < utf8.RuneSelf || unicode.IsSpace(c) { // maybeSpace's ASCII bytes are spaces
 			space = n > 0
 			i += size
 			continue
@@ -179,8 +195,10 @@ func plainText(h string) string {
 	return string(b[:n])
 }
 
-// asciiSpace are the ASCII white-space bytes of unicode.IsSpace.
-var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+// maybeSpace are the bytes that start a white-space rune (unicode.IsSpace):
+// the ASCII ones, and the first bytes of U+0085, U+00A0, U+1680, U+2000…
+// U+200A, U+2028, U+2029, U+202F, U+205F and U+3000.
+var maybeSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true, 0xC2: true, 0xE1: true, 0xE2: true, 0xE3: true}
 
 // dropElement removes every <name>…</name> element (not nested in itself) from h.
 func dropElement(h, name string) string {
@@ -388,17 +406,20 @@ func Build(docs []Doc, syn []Synonym) (files map[string][]byte, manifestURL stri
 }
 
 // index holds the tokens of documents and their postings. Tokens get ids;
-// a document's weights are summed in a slice by id, then appended to the
-// id's list (documents come in order, so every list is sorted). Han tokens
-// are looked up by their runes (indexTokens' key), the common single
-// characters in a table: one string hash per word only.
+// a document's weights are summed in a slice by id, then its postings are
+// appended to one list of (id, posting) in document order; lists sorts them
+// by id at the end (no slice per token to grow). Han tokens are looked up
+// by their runes (indexTokens' key), the common single characters in a
+// table: one string hash per word only.
 type index struct {
 	han     []int32          // id+1 of the characters hanLo…hanHi, by rune − hanLo
 	keyed   map[uint64]int32 // other Han tokens by key
 	words   map[string]int32 // words
 	toks    []string         // by id
 	keys    []uint64         // by id
-	lists   [][]posting      // by id
+	entries []entry          // postings in document order
+	lists   [][]posting      // by id, when indexDocs is done
+	df      []int32          // by id: the number of postings
 	weights []int            // by id: the current document's
 	touched []int32          // ids with weights
 }
@@ -438,7 +459,7 @@ func (x *index) id(tok string, key uint64) int32 {
 	}
 	x.toks = append(x.toks, tok)
 	x.keys = append(x.keys, key)
-	x.lists = append(x.lists, nil)
+	x.df = append(x.df, 0)
 	x.weights = append(x.weights, 0)
 	return id
 }
@@ -462,7 +483,8 @@ func (x *index) add(i int, d *Doc) {
 		boost = boostMeasure
 	}
 	for _, id := range x.touched {
-		x.lists[id] = append(x.lists[id], posting{int32(i), uint8(min(maxWeight, x.weights[id]*boost))})
+		x.entries = append(x.entries, entry{id, posting{int32(i), uint8(min(maxWeight, x.weights[id]*boost))}})
+		x.df[id]++
 		x.weights[id] = 0
 	}
 	x.touched = x.touched[:0]
@@ -504,14 +526,44 @@ func indexDocs(docs []Doc, parts int) *index {
 		}
 		xs[p] = x
 	})
+	// The runs' tokens get the ids of the first run's index, and all
+	// postings are placed by id (counting sort), run after run: each list
+	// stays in document order.
 	x := xs[0]
-	for _, y := range xs[1:] {
+	remap := make([][]int32, len(xs))
+	for p, y := range xs {
+		remap[p] = make([]int32, len(y.toks))
 		for j, tok := range y.toks {
 			id := x.id(tok, y.keys[j])
-			x.lists[id] = append(x.lists[id], y.lists[j]...)
+			remap[p][j] = id
+			if p > 0 {
+				x.df[id] += y.df[j]
+			}
 		}
 	}
+	end := make([]int, len(x.toks)+1)
+	for id, n := range x.df {
+		end[id+1] = end[id] + int(n)
+	}
+	all := make([]posting, end[len(x.toks)])
+	x.lists = make([][]posting, len(x.toks))
+	for id := range x.lists {
+		x.lists[id] = all[end[id]:end[id]:end[id+1]]
+	}
+	for p, y := range xs {
+		for _, e := range y.entries {
+			id := remap[p][e.id]
+			x.lists[id] = append(x.lists[id], e.p)
+		}
+		y.entries = nil
+	}
 	return x
+}
+
+// entry is a posting of the token id.
+type entry struct {
+	id int32
+	p  posting
 }
 
 // parallel calls f(i) for every i in [0, n) on all cores, taking grain

@@ -128,7 +128,9 @@ func indexTokens(text string, f func(tok string, key uint64)) {
 			i += size
 			continue
 		}
-		// A word: the same rules as in runs.
+		// A word: the same rules as in runs. When folding changed none of
+		// its runes, it is a slice of text (no new string).
+		start, same := i, c == r
 		word = append(word[:0], c)
 		i += size
 		for i < len(text) {
@@ -137,6 +139,7 @@ func indexTokens(text string, f func(tok string, key uint64)) {
 			last := word[len(word)-1]
 			if isWord(c) {
 				word = append(word, c)
+				same = same && c == r
 				i += size
 				continue
 			}
@@ -144,17 +147,22 @@ func indexTokens(text string, f func(tok string, key uint64)) {
 				n, _ := utf8.DecodeRuneInString(text[i+size:])
 				if isDigit(fold(n)) {
 					word = append(word, c)
+					same = same && c == r
 					i += size
 					continue
 				}
 			}
 			if c == '%' && isDigit(last) {
 				word = append(word, c)
+				same = same && c == r
 				i += size
 			}
 			break
 		}
-		w := string(word)
+		w := text[start:i]
+		if !same {
+			w = string(word)
+		}
 		f(w, 0)
 		if word[len(word)-1] == '%' && len(word) > 1 {
 			f(w[:len(w)-1], 0)

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func tokens(s string) []string {
@@ -233,5 +234,14 @@ func TestIndexDocsParts(t *testing.T) {
 	}
 	if len(want) < 20 {
 		t.Errorf("only %d tokens", len(want))
+	}
+}
+
+// maybeSpace holds the first byte of every white-space rune.
+func TestMaybeSpace(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if unicode.IsSpace(r) && !maybeSpace[[]byte(string(r))[0]] {
+			t.Errorf("%U", r)
+		}
 	}
 }
