@@ -11,11 +11,12 @@
 //	model     content + rules + git history → immutable site (generator/model,
 //	          with generator/facts for {{param}} prose and generator/history)
 //	bundle    theme CSS/JS → hashed assets (generator/bundle)
-//	opendata  data/measures.json, data/rules.json (generator/opendata)
+//	opendata  data/measures.json, data/rules.json (generator/opendata);
+//	          runs during bundle and search
 //	search    search index (generator/search)
 //	render    pages (generator/render)
 //	validate  links and duplicate ids (generator/validate)
-//	offline   service worker (generator/offline)
+//	offline   service worker (generator/offline); runs during validate
 //	output    Build only: precompressed copies, _headers, one-step switch of
 //	          the output folder (generator/precompress, generator/output)
 //
@@ -174,6 +175,10 @@ func generate(opt Options) (*Result, error) {
 		prog = rs.Program
 	}
 
+	// opendata needs the site and the program only: it runs while bundle
+	// and search do.
+	openData := make(chan map[string][]byte, 1)
+	go func() { openData <- opendata.Files(s, prog) }()
 	// bundle
 	entries := []string{"main.css", "main.js", "search.js"}
 	if prog != nil {
@@ -185,9 +190,7 @@ func generate(opt Options) (*Result, error) {
 	}
 	maps.Copy(files, af)
 	lap("bundle")
-	// opendata, search
-	maps.Copy(files, opendata.Files(s, prog))
-	lap("opendata")
+	// search, opendata
 	sf, manifest, errs := searchIndex(c, s)
 	if len(errs) > 0 {
 		return nil, errs.Sort()
@@ -195,6 +198,8 @@ func generate(opt Options) (*Result, error) {
 	maps.Copy(files, sf)
 	urls["search-index"] = manifest
 	lap("search")
+	maps.Copy(files, <-openData)
+	lap("opendata") // what was left of it after search
 
 	// render
 	pages, err := render.Render(s, urls, th, render.Options{LiveReload: opt.LiveReload})
@@ -203,21 +208,30 @@ func generate(opt Options) (*Result, error) {
 	}
 	maps.Copy(files, pages)
 	lap("render")
-	// validate
+	// validate and offline at once: both only read files, and the service
+	// worker's version hashes every file on one core.
+	type worker struct {
+		files map[string][]byte
+		err   error
+	}
+	swDone := make(chan worker, 1)
+	go func() {
+		sw, err := offlineWorker(th, s, urls, files)
+		swDone <- worker{sw, err}
+	}()
 	targets, dups := validate.IndexDuplicates(files)
 	errs = validate.Links(targets, m.Links)
 	errs.Merge(validate.Duplicates(dups, pageFiles(c, s)))
+	lap("validate")
+	sw := <-swDone // before any return: files is not read after generate returns
 	if len(errs) > 0 {
 		return nil, errs.Sort()
 	}
-	lap("validate")
-	// offline
-	sw, err := offlineWorker(th, s, urls, files)
-	if err != nil {
-		return nil, err
+	if sw.err != nil {
+		return nil, sw.err
 	}
-	maps.Copy(files, sw)
-	lap("offline")
+	maps.Copy(files, sw.files)
+	lap("offline") // what was left of it after validate
 	return &Result{Site: s, Program: prog, Files: files, Warnings: warns.Sort()}, nil
 }
 

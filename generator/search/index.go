@@ -417,7 +417,7 @@ type index struct {
 	words   map[string]int32 // words
 	toks    []string         // by id
 	keys    []uint64         // by id
-	entries []entry          // postings in document order
+	entries [][]entry        // postings in document order, in blocks (no copying as they grow)
 	lists   [][]posting      // by id, when indexDocs is done
 	df      []int32          // by id: the number of postings
 	weights []int            // by id: the current document's
@@ -483,7 +483,11 @@ func (x *index) add(i int, d *Doc) {
 		boost = boostMeasure
 	}
 	for _, id := range x.touched {
-		x.entries = append(x.entries, entry{id, posting{int32(i), uint8(min(maxWeight, x.weights[id]*boost))}})
+		if k := len(x.entries) - 1; k < 0 || len(x.entries[k]) == cap(x.entries[k]) {
+			x.entries = append(x.entries, make([]entry, 0, entryBlock))
+		}
+		k := len(x.entries) - 1
+		x.entries[k] = append(x.entries[k], entry{id, posting{int32(i), uint8(min(maxWeight, x.weights[id]*boost))}})
 		x.df[id]++
 		x.weights[id] = 0
 	}
@@ -551,14 +555,18 @@ func indexDocs(docs []Doc, parts int) *index {
 		x.lists[id] = all[end[id]:end[id]:end[id+1]]
 	}
 	for p, y := range xs {
-		for _, e := range y.entries {
-			id := remap[p][e.id]
-			x.lists[id] = append(x.lists[id], e.p)
+		for _, block := range y.entries {
+			for _, e := range block {
+				id := remap[p][e.id]
+				x.lists[id] = append(x.lists[id], e.p)
+			}
 		}
 		y.entries = nil
 	}
 	return x
 }
+
+const entryBlock = 1 << 15
 
 // entry is a posting of the token id.
 type entry struct {
