@@ -127,10 +127,17 @@ func Docs(s *site.Site) []Doc {
 
 // clip shortens s to n runes, with "…" when cut.
 func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
+	k := 0
+	for off := range s {
+		if k == n { // more than n runes
+			if head := s[:off]; utf8.ValidString(head) {
+				return head + "…"
+			}
+			return string([]rune(s)[:n]) + "…" // invalid bytes become U+FFFD
+		}
+		k++
 	}
-	return string([]rune(s)[:n]) + "…"
+	return s
 }
 
 // plainText is the text of rendered HTML: tags dropped (block ends become

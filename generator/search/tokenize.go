@@ -109,10 +109,7 @@ func indexTokens(text string, f func(tok string, key uint64)) {
 	var prevR rune // that character
 	var word []rune
 	for i := 0; i < len(text); {
-		r, size := rune(text[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(text[i:])
-		}
+		r, size := decodeRune(text, i)
 		c := fold(r)
 		if isHan(c) {
 			f(text[i:i+size], uint64(c))
@@ -168,6 +165,24 @@ func indexTokens(text string, f func(tok string, key uint64)) {
 			f(w[:len(w)-1], 0)
 		}
 	}
+}
+
+// decodeRune is utf8.DecodeRuneInString(text[i:]), with the three-byte
+// runes of Chinese text decoded inline.
+func decodeRune(text string, i int) (rune, int) {
+	c := text[i]
+	if c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	// Lead bytes E1–EC and EE–EF take any two continuation bytes (E0 and
+	// ED restrict the second byte: left to the utf8 package).
+	if c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(text) {
+		c1, c2 := text[i+1], text[i+2]
+		if c1&0xC0 == 0x80 && c2&0xC0 == 0x80 {
+			return rune(c&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F), 3
+		}
+	}
+	return utf8.DecodeRuneInString(text[i:])
 }
 
 // termTokens are the tokens a query term is looked up by: a single Han

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 )
 
 func tokens(s string) []string {
@@ -244,4 +245,37 @@ func TestMaybeSpace(t *testing.T) {
 			t.Errorf("%U", r)
 		}
 	}
+}
+
+func FuzzDecodeRune(f *testing.F) {
+	for _, s := range []string{"中", "\xe4\xb8", "\xed\xa0\x80", "\xe0\x80\x80", "\xef\xbf\xbd", "a中\xff", "\xe1\x80\x80"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for i := 0; i < len(s); i++ {
+			r, n := decodeRune(s, i)
+			wr, wn := utf8.DecodeRuneInString(s[i:])
+			if r != wr || n != wn {
+				t.Fatalf("%q at %d: %U %d, want %U %d", s, i, r, n, wr, wn)
+			}
+		}
+	})
+}
+
+func FuzzClip(f *testing.F) {
+	for _, s := range []string{"", "abc", "中文中文", "a\xffb\xfec", "\xff\xff\xff\xff"} {
+		f.Add(s, 2)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		if n < 0 || n > 100 {
+			return
+		}
+		want := s
+		if utf8.RuneCountInString(s) > n {
+			want = string([]rune(s)[:n]) + "…"
+		}
+		if got := clip(s, n); got != want {
+			t.Errorf("clip(%q, %d) = %q, want %q", s, n, got, want)
+		}
+	})
 }
