@@ -36,6 +36,7 @@ import (
 	"encoding/json"
 	"html"
 	"math"
+	"math/bits"
 	"runtime"
 	"slices"
 	"strconv"
@@ -91,9 +92,13 @@ func Docs(s *site.Site) []Doc {
 		m := s.Measures[i]
 		// Snippets leave out the quoted source paragraph: it has its own
 		// result (the document paragraph), and results download less.
+		body := plainText(string(m.Body))
+		quoteless := body
+		if indexTag(string(m.Body), "blockquote") >= 0 {
+			quoteless = plainText(dropElement(string(m.Body), "blockquote"))
+		}
 		docs[i] = Doc{URL: m.URL(), Title: m.Title, Label: m.Label, Status: status(m),
-			Summary: m.Summary, Body: plainText(string(m.Body)), Measure: true,
-			Snippet: m.Summary + " " + plainText(dropElement(string(m.Body), "blockquote"))}
+			Summary: m.Summary, Body: body, Measure: true, Snippet: m.Summary + " " + quoteless}
 	})
 	if d := s.Document; d != nil {
 		for _, p := range d.Paragraphs {
@@ -144,7 +149,10 @@ func clip(s string, n int) string {
 // spaces), entities decoded, white space collapsed to single spaces
 // (strings.Fields joined by " ", in one pass).
 func plainText(h string) string {
-	b := make([]byte, 0, len(h))
+	scratch := scratchPool.Get().(*[]byte)
+	defer scratchPool.Put(scratch)
+	b := (*scratch)[:0]
+	defer func() { *scratch = b[:0] }()
 	for {
 		i := strings.IndexByte(h, '<')
 		if i < 0 {
@@ -201,6 +209,8 @@ func plainText(h string) string {
 	}
 	return string(b[:n])
 }
+
+var scratchPool = sync.Pool{New: func() any { return new([]byte) }}
 
 // maybeSpace are the bytes that start a white-space rune (unicode.IsSpace):
 // the ASCII ones, and the first bytes of U+0085, U+00A0, U+1680, U+2000…
@@ -322,7 +332,18 @@ func Build(docs []Doc, syn []Synonym) (files map[string][]byte, manifestURL stri
 	parallel(shards, 8, func(k int) {
 		ids := byShard[k]
 		slices.SortFunc(ids, func(a, b int32) int { return strings.Compare(x.toks[a], x.toks[b]) })
-		buf := binary.AppendUvarint(nil, uint64(len(ids)))
+		size := uvarintLen(len(ids))
+		for _, id := range ids {
+			tok, ps := x.toks[id], x.lists[id]
+			size += uvarintLen(len(tok)) + len(tok) + uvarintLen(idf(n, len(ps))) + uvarintLen(len(ps))
+			prev := int32(0)
+			for _, p := range ps {
+				size += uvarintLen(int(p.doc-prev)) + uvarintLen(int(p.w))
+				prev = p.doc
+			}
+		}
+		buf := make([]byte, 0, size)
+		buf = binary.AppendUvarint(buf, uint64(len(ids)))
 		for _, id := range ids {
 			tok, ps := x.toks[id], x.lists[id]
 			buf = binary.AppendUvarint(buf, uint64(len(tok)))
@@ -350,7 +371,13 @@ func Build(docs []Doc, syn []Synonym) (files map[string][]byte, manifestURL stri
 	parallel(n, 64, func(i int) {
 		d := &docs[i]
 		text := d.Snippet
-		if text == "" {
+		switch {
+		case text != "":
+		case d.Summary == "":
+			text = strings.TrimSpace(d.Body) // the same as with " " in front
+		case d.Body == "":
+			text = strings.TrimSpace(d.Summary)
+		default:
 			text = strings.TrimSpace(d.Summary + " " + d.Body)
 		}
 		b := make([]byte, 0, 64+len(d.URL)+len(d.Title)+min(len(text), 3*snippetRunes))
@@ -425,6 +452,8 @@ type index struct {
 	toks    []string         // by id
 	keys    []uint64         // by id
 	entries [][]entry        // postings in document order, in blocks (no copying as they grow)
+	first   int              // the number of the first document indexed
+	ends    []int            // by document indexed: the number of entries up to its end
 	lists   [][]posting      // by id, when indexDocs is done
 	df      []int32          // by id: the number of postings
 	weights []int            // by id: the current document's
@@ -494,10 +523,18 @@ func (x *index) add(i int, d *Doc) {
 			x.entries = append(x.entries, make([]entry, 0, entryBlock))
 		}
 		k := len(x.entries) - 1
-		x.entries[k] = append(x.entries[k], entry{id, posting{int32(i), uint8(min(maxWeight, x.weights[id]*boost))}})
+		x.entries[k] = append(x.entries[k], entry{id, uint8(min(maxWeight, x.weights[id]*boost))})
 		x.df[id]++
 		x.weights[id] = 0
 	}
+	if len(x.ends) == 0 {
+		x.first = i
+	}
+	n := len(x.touched)
+	if len(x.ends) > 0 {
+		n += x.ends[len(x.ends)-1]
+	}
+	x.ends = append(x.ends, n)
 	x.touched = x.touched[:0]
 }
 
@@ -562,10 +599,15 @@ func indexDocs(docs []Doc, parts int) *index {
 		x.lists[id] = all[end[id]:end[id]:end[id+1]]
 	}
 	for p, y := range xs {
+		k, doc := 0, 0 // entry and document of the run
 		for _, block := range y.entries {
 			for _, e := range block {
+				for k >= y.ends[doc] {
+					doc++
+				}
 				id := remap[p][e.id]
-				x.lists[id] = append(x.lists[id], e.p)
+				x.lists[id] = append(x.lists[id], posting{int32(y.first + doc), e.w})
+				k++
 			}
 		}
 		y.entries = nil
@@ -575,10 +617,10 @@ func indexDocs(docs []Doc, parts int) *index {
 
 const entryBlock = 1 << 15
 
-// entry is a posting of the token id.
+// entry is a posting of the token id; its document is known from ends.
 type entry struct {
 	id int32
-	p  posting
+	w  uint8
 }
 
 // parallel calls f(i) for every i in [0, n) on all cores, taking grain
@@ -608,6 +650,9 @@ func parallel(n, grain int, f func(i int)) {
 	}
 	wg.Wait()
 }
+
+// uvarintLen is the length of binary.AppendUvarint's bytes for x ≥ 0.
+func uvarintLen(x int) int { return (bits.Len64(uint64(x)|1) + 6) / 7 }
 
 // idf is the BM25 inverse document frequency ×1000, rounded, at least 1:
 // a word in every document still finds them.

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"encoding/binary"
 	"html"
 	"os"
 	"path/filepath"
@@ -214,6 +215,9 @@ func FuzzPlainText(f *testing.F) {
 func TestIndexDocsParts(t *testing.T) {
 	var docs []Doc
 	for i := range 300 {
+		if i%50 == 0 { // documents without tokens
+			docs = append(docs, Doc{}, Doc{URL: "/x/"})
+		}
 		docs = append(docs, Doc{Title: "第" + itoa(i) + "条 就业补贴", Label: "政策原文", Summary: strings.Repeat("高校毕业生", i%7),
 			Body: "拨打12333咨询 5.5% 𠀀𠀁 " + strings.Repeat("失业保险", i%5), Measure: i%3 == 0})
 	}
@@ -278,4 +282,12 @@ func FuzzClip(f *testing.F) {
 			t.Errorf("clip(%q, %d) = %q, want %q", s, n, got, want)
 		}
 	})
+}
+
+func TestUvarintLen(t *testing.T) {
+	for _, x := range []int{0, 1, 127, 128, 16383, 16384, 1<<21 - 1, 1 << 21, 1<<31 - 1, 1 << 40} {
+		if got, want := uvarintLen(x), len(binary.AppendUvarint(nil, uint64(x))); got != want {
+			t.Errorf("uvarintLen(%d) = %d, want %d", x, got, want)
+		}
+	}
 }
