@@ -13,7 +13,7 @@
 //	bundle    theme CSS/JS → hashed assets (generator/bundle)
 //	opendata  data/measures.json, data/rules.json (generator/opendata);
 //	          runs during bundle and search
-//	search    search index (generator/search)
+//	search    search index (generator/search); runs during bundle
 //	render    pages (generator/render)
 //	validate  links and duplicate ids (generator/validate)
 //	offline   service worker (generator/offline); runs during validate
@@ -175,10 +175,20 @@ func generate(opt Options) (*Result, error) {
 		prog = rs.Program
 	}
 
-	// opendata needs the site and the program only: it runs while bundle
-	// and search do.
+	// opendata and search need the site (and the program) only: they run
+	// while bundle does.
 	openData := make(chan map[string][]byte, 1)
 	go func() { openData <- opendata.Files(s, prog) }()
+	type index struct {
+		files    map[string][]byte
+		manifest string
+		errs     diag.List
+	}
+	searchDone := make(chan index, 1)
+	go func() {
+		sf, manifest, errs := searchIndex(c, s)
+		searchDone <- index{sf, manifest, errs}
+	}()
 	// bundle
 	entries := []string{"main.css", "main.js", "search.js"}
 	if prog != nil {
@@ -190,16 +200,16 @@ func generate(opt Options) (*Result, error) {
 	}
 	maps.Copy(files, af)
 	lap("bundle")
-	// search, opendata
-	sf, manifest, errs := searchIndex(c, s)
-	if len(errs) > 0 {
-		return nil, errs.Sort()
+	// search, opendata: what was left of them after bundle
+	si := <-searchDone
+	if len(si.errs) > 0 {
+		return nil, si.errs.Sort()
 	}
-	maps.Copy(files, sf)
-	urls["search-index"] = manifest
+	maps.Copy(files, si.files)
+	urls["search-index"] = si.manifest
 	lap("search")
 	maps.Copy(files, <-openData)
-	lap("opendata") // what was left of it after search
+	lap("opendata")
 
 	// render
 	pages, err := render.Render(s, urls, th, render.Options{LiveReload: opt.LiveReload})
