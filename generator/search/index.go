@@ -455,7 +455,7 @@ type index struct {
 	first   int              // the number of the first document indexed
 	ends    []int            // by document indexed: the number of entries up to its end
 	lists   [][]posting      // by id, when indexDocs is done
-	df      []int32          // by id: the number of postings
+	df      []int32          // by id: the number of postings in the documents indexed
 	weights []int            // by id: the current document's
 	touched []int32          // ids with weights
 }
@@ -575,42 +575,53 @@ func indexDocs(docs []Doc, parts int) *index {
 		xs[p] = x
 	})
 	// The runs' tokens get the ids of the first run's index, and all
-	// postings are placed by id (counting sort), run after run: each list
-	// stays in document order.
+	// postings are placed by id (counting sort): a run's postings of a
+	// token after the earlier runs' ones, so each list stays in document
+	// order, and the runs are placed on all cores.
 	x := xs[0]
 	remap := make([][]int32, len(xs))
 	for p, y := range xs {
 		remap[p] = make([]int32, len(y.toks))
 		for j, tok := range y.toks {
-			id := x.id(tok, y.keys[j])
-			remap[p][j] = id
-			if p > 0 {
-				x.df[id] += y.df[j]
-			}
+			remap[p][j] = x.id(tok, y.keys[j])
 		}
 	}
-	end := make([]int, len(x.toks)+1)
-	for id, n := range x.df {
-		end[id+1] = end[id] + int(n)
-	}
-	all := make([]posting, end[len(x.toks)])
-	x.lists = make([][]posting, len(x.toks))
-	for id := range x.lists {
-		x.lists[id] = all[end[id]:end[id]:end[id+1]]
-	}
+	ntok := len(x.toks)
+	next := make([][]int32, len(xs)) // by run and id: where its next posting goes
 	for p, y := range xs {
+		next[p] = make([]int32, ntok)
+		for j, id := range remap[p] {
+			next[p][id] = y.df[j] // counts first
+		}
+	}
+	end := make([]int32, ntok+1)
+	for id := range ntok {
+		off := end[id]
+		for p := range xs {
+			off, next[p][id] = off+next[p][id], off
+		}
+		end[id+1] = off
+	}
+	all := make([]posting, end[ntok])
+	parallel(len(xs), 1, func(p int) {
+		y, at, ids := xs[p], next[p], remap[p]
 		k, doc := 0, 0 // entry and document of the run
 		for _, block := range y.entries {
 			for _, e := range block {
 				for k >= y.ends[doc] {
 					doc++
 				}
-				id := remap[p][e.id]
-				x.lists[id] = append(x.lists[id], posting{int32(y.first + doc), e.w})
+				id := ids[e.id]
+				all[at[id]] = posting{int32(y.first + doc), e.w}
+				at[id]++
 				k++
 			}
 		}
 		y.entries = nil
+	})
+	x.lists = make([][]posting, ntok)
+	for id := range x.lists {
+		x.lists[id] = all[end[id]:end[id+1]:end[id+1]]
 	}
 	return x
 }
