@@ -169,14 +169,13 @@ func generate(opt Options) (*Result, error) {
 		return nil, errs.Sort()
 	}
 	s := m.Site
-	warns.Merge(lint.Warnings(c, s, day))
 	var prog *calculator.Program
 	if rs != nil {
 		prog = rs.Program
 	}
 
 	// opendata and search need the site (and the program) only: they run
-	// while bundle does.
+	// while the warnings and bundle are made.
 	openData := make(chan map[string][]byte, 1)
 	go func() { openData <- opendata.Files(s, prog) }()
 	type index struct {
@@ -189,6 +188,7 @@ func generate(opt Options) (*Result, error) {
 		sf, manifest, errs := searchIndex(c, s)
 		searchDone <- index{sf, manifest, errs}
 	}()
+	warns.Merge(lint.Warnings(c, s, day))
 	// bundle
 	entries := []string{"main.css", "main.js", "search.js"}
 	if prog != nil {
