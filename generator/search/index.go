@@ -583,7 +583,11 @@ func indexDocs(docs []Doc, parts int) *index {
 	for p, y := range xs {
 		remap[p] = make([]int32, len(y.toks))
 		for j, tok := range y.toks {
-			remap[p][j] = x.id(tok, y.keys[j])
+			if p == 0 {
+				remap[p][j] = int32(j) // x is the first run's index
+			} else {
+				remap[p][j] = x.id(tok, y.keys[j])
+			}
 		}
 	}
 	ntok := len(x.toks)
