@@ -16,7 +16,7 @@
 //	          beside render, which renders the search page last
 //	render    pages (generator/render)
 //	validate  links and duplicate ids (generator/validate)
-//	offline   service worker (generator/offline)
+//	offline   service worker (generator/offline); runs during validate
 //	output    Build only: precompressed copies, _headers, one-step switch of
 //	          the output folder (generator/precompress, generator/output)
 //
@@ -220,12 +220,12 @@ func Prepare(opt Options) (*Prepared, error) {
 		return nil, errs.Sort()
 	}
 	s := m.Site
-	warns.Merge(lint.Warnings(c, s, day))
 	var prog *calculator.Program
 	if rs != nil {
 		prog = rs.Program
 	}
 
+	warns.Merge(lint.Warnings(c, s, day))
 	// bundle
 	entries := []string{"main.css", "main.js", "search.js"}
 	if prog != nil {
@@ -320,11 +320,11 @@ func (p *Prepared) Finish(ctx context.Context) (*Result, error) {
 	}
 	pages, err := r.All(ctx, searchPage)
 	<-searched
+	if len(errs) > 0 { // the search stage's errors first, as in stage order
+		return nil, errs.Sort()
+	}
 	if err != nil {
 		return nil, err
-	}
-	if len(errs) > 0 {
-		return nil, errs.Sort()
 	}
 	maps.Copy(files, data)
 	maps.Copy(files, sf)
@@ -340,21 +340,30 @@ func (p *Prepared) Finish(ctx context.Context) (*Result, error) {
 	}
 	maps.Copy(files, pages)
 	lap("render")
-	// validate
+	// validate and offline at once: both only read files, and the service
+	// worker's version hashes every file on one core.
+	type worker struct {
+		files map[string][]byte
+		err   error
+	}
+	swDone := make(chan worker, 1)
+	go func() {
+		sw, err := offlineWorker(p.th, s, urls, files)
+		swDone <- worker{sw, err}
+	}()
 	targets, dups := validate.IndexDuplicates(files)
 	errs = validate.Links(targets, p.model.Links)
 	errs.Merge(validate.Duplicates(dups, pageFiles(c, s)))
+	lap("validate")
+	sw := <-swDone // before any return: files is not read after generate returns
 	if len(errs) > 0 {
 		return nil, errs.Sort()
 	}
-	lap("validate")
-	// offline
-	sw, err := offlineWorker(p.th, s, urls, files)
-	if err != nil {
-		return nil, err
+	if sw.err != nil {
+		return nil, sw.err
 	}
-	maps.Copy(files, sw)
-	lap("offline")
+	maps.Copy(files, sw.files)
+	lap("offline") // what was left of it after validate
 	return &Result{Site: s, Program: p.prog, Files: files, Warnings: p.warns.Sort()}, nil
 }
 

@@ -36,11 +36,17 @@ import (
 	"encoding/json"
 	"html"
 	"math"
-	"sort"
+	"math/bits"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode"
 	"unicode/utf8"
 
+	"policyguide/generator/jsonstr"
 	"policyguide/generator/site"
 )
 
@@ -75,20 +81,25 @@ type Doc struct {
 // Docs lists what the site's search covers, in result tie-break order:
 // measures, then document paragraphs, departments and calculator questions.
 func Docs(s *site.Site) []Doc {
-	var docs []Doc
 	status := func(m *site.Measure) string {
 		if m.Expired(s.BuildDate) {
 			return "已到期"
 		}
 		return "现行"
 	}
-	for _, m := range s.Measures {
+	docs := make([]Doc, len(s.Measures))
+	parallel(len(s.Measures), 16, func(i int) {
+		m := s.Measures[i]
 		// Snippets leave out the quoted source paragraph: it has its own
 		// result (the document paragraph), and results download less.
-		docs = append(docs, Doc{URL: m.URL(), Title: m.Title, Label: m.Label, Status: status(m),
-			Summary: m.Summary, Body: plainText(string(m.Body)), Measure: true,
-			Snippet: m.Summary + " " + plainText(dropElement(string(m.Body), "blockquote"))})
-	}
+		body := plainText(string(m.Body))
+		quoteless := body
+		if indexTag(string(m.Body), "blockquote") >= 0 {
+			quoteless = plainText(dropElement(string(m.Body), "blockquote"))
+		}
+		docs[i] = Doc{URL: m.URL(), Title: m.Title, Label: m.Label, Status: status(m),
+			Summary: m.Summary, Body: body, Measure: true, Snippet: m.Summary + " " + quoteless}
+	})
 	if d := s.Document; d != nil {
 		for _, p := range d.Paragraphs {
 			doc := Doc{URL: p.URL(), Label: "政策原文", Body: p.Text}
@@ -121,32 +132,90 @@ func Docs(s *site.Site) []Doc {
 
 // clip shortens s to n runes, with "…" when cut.
 func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
+	k := 0
+	for off := range s {
+		if k == n { // more than n runes
+			if head := s[:off]; utf8.ValidString(head) {
+				return head + "…"
+			}
+			return string([]rune(s)[:n]) + "…" // invalid bytes become U+FFFD
+		}
+		k++
 	}
-	return string([]rune(s)[:n]) + "…"
+	return s
 }
 
 // plainText is the text of rendered HTML: tags dropped (block ends become
-// spaces), entities decoded.
+// spaces), entities decoded, white space collapsed to single spaces
+// (strings.Fields joined by " ", in one pass).
 func plainText(h string) string {
-	var b strings.Builder
+	scratch := scratchPool.Get().(*[]byte)
+	defer scratchPool.Put(scratch)
+	b := (*scratch)[:0]
+	defer func() { *scratch = b[:0] }()
 	for {
 		i := strings.IndexByte(h, '<')
 		if i < 0 {
-			b.WriteString(h)
+			b = append(b, h...)
 			break
 		}
-		b.WriteString(h[:i])
+		b = append(b, h[:i]...)
 		j := strings.IndexByte(h[i:], '>')
 		if j < 0 {
 			break
 		}
-		b.WriteByte(' ')
+		b = append(b, ' ')
 		h = h[i+j+1:]
 	}
-	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
+	if bytes.IndexByte(b, '&') >= 0 {
+		b = append(b[:0], html.UnescapeString(string(b))...)
+	}
+	// Collapse white space in place: the write offset n never passes the
+	// read offset i. Runs of bytes that cannot start a white-space rune are
+	// copied at once; a byte ≥ 0xC0 always starts a rune, so looking at
+	// those alone decodes as reading rune by rune would.
+	n, space := 0, false
+	for i := 0; i < len(b); {
+		j := i
+		for j < len(b) && !maybeSpace[b[j]] {
+			j++
+		}
+		if j > i {
+			if space {
+				b[n] = ' '
+				n++
+				space = false
+			}
+			n += copy(b[n:], b[i:j])
+			i = j
+			continue
+		}
+		c, size := rune(b[i]), 1
+		if c >= utf8.RuneSelf {
+			c, size = utf8.DecodeRune(b[i:])
+		}
+		if c < utf8.RuneSelf || unicode.IsSpace(c) { // maybeSpace's ASCII bytes are spaces
+			space = n > 0
+			i += size
+			continue
+		}
+		if space {
+			b[n] = ' '
+			n++
+			space = false
+		}
+		n += copy(b[n:], b[i:i+size])
+		i += size
+	}
+	return string(b[:n])
 }
+
+var scratchPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// maybeSpace are the bytes that start a white-space rune (unicode.IsSpace):
+// the ASCII ones, and the first bytes of U+0085, U+00A0, U+1680, U+2000…
+// U+200A, U+2028, U+2029, U+202F, U+205F and U+3000.
+var maybeSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true, 0xC2: true, 0xE1: true, 0xE2: true, 0xE3: true}
 
 // dropElement removes every <name>…</name> element (not nested in itself) from h.
 func dropElement(h, name string) string {
@@ -242,69 +311,41 @@ type Stats struct {
 // Build indexes docs and returns the files (output path → bytes), the
 // manifest's site-relative URL and figures about the index.
 func Build(docs []Doc, syn []Synonym) (files map[string][]byte, manifestURL string, st Stats) {
-	// One map lookup per token occurrence: tokens get ids, a document's
-	// weights are summed in a slice by id, then appended to the id's list
-	// (documents come in order, so every list is sorted).
-	ids := map[string]int32{}
-	var toks []string
-	var lists [][]posting
-	var weights []int
-	var touched []int32
-	for i, d := range docs {
-		add := func(text string, w int) {
-			indexTokens(text, func(tok string) {
-				id, ok := ids[tok]
-				if !ok {
-					id = int32(len(toks))
-					ids[tok] = id
-					toks = append(toks, tok)
-					lists = append(lists, nil)
-					weights = append(weights, 0)
-				}
-				if weights[id] == 0 {
-					touched = append(touched, id)
-				}
-				weights[id] += w
-			})
-		}
-		add(d.Title, weightTitle)
-		add(d.Label, weightTitle)
-		add(d.Summary, weightSummary)
-		add(d.Body, weightBody)
-		boost := 1
-		if d.Measure {
-			boost = boostMeasure
-		}
-		for _, id := range touched {
-			lists[id] = append(lists[id], posting{int32(i), uint8(min(maxWeight, weights[id]*boost))})
-			weights[id] = 0
-		}
-		touched = touched[:0]
-	}
+	x := indexDocs(docs, indexParts(docs))
 	n := len(docs)
 	total := 0
-	for id, tok := range toks {
-		total += len(tok) + 4 + 2*len(lists[id])
+	for id, tok := range x.toks {
+		total += len(tok) + 4 + 2*len(x.lists[id])
 	}
 	shards := 1
 	for shards < maxShards && total/shards > shardBytes {
 		shards *= 2
 	}
-	byShard := make([][]string, shards)
-	for _, tok := range toks {
+	byShard := make([][]int32, shards)
+	for id, tok := range x.toks {
 		k := shardOf(tok, shards)
-		byShard[k] = append(byShard[k], tok)
+		byShard[k] = append(byShard[k], int32(id))
 	}
-
-	files = map[string][]byte{}
-	m := Manifest{Version: 2, Docs: n, Shards: shards}
-	var names []string
-	var buf []byte
-	for _, toks := range byShard {
-		sort.Strings(toks)
-		buf = binary.AppendUvarint(buf[:0], uint64(len(toks)))
-		for _, tok := range toks {
-			ps := lists[ids[tok]]
+	// Shards are written and hashed on all cores.
+	shardData := make([][]byte, shards)
+	names := make([]string, shards)
+	parallel(shards, 8, func(k int) {
+		ids := byShard[k]
+		slices.SortFunc(ids, func(a, b int32) int { return strings.Compare(x.toks[a], x.toks[b]) })
+		size := uvarintLen(len(ids))
+		for _, id := range ids {
+			tok, ps := x.toks[id], x.lists[id]
+			size += uvarintLen(len(tok)) + len(tok) + uvarintLen(idf(n, len(ps))) + uvarintLen(len(ps))
+			prev := int32(0)
+			for _, p := range ps {
+				size += uvarintLen(int(p.doc-prev)) + uvarintLen(int(p.w))
+				prev = p.doc
+			}
+		}
+		buf := make([]byte, 0, size)
+		buf = binary.AppendUvarint(buf, uint64(len(ids)))
+		for _, id := range ids {
+			tok, ps := x.toks[id], x.lists[id]
 			buf = binary.AppendUvarint(buf, uint64(len(tok)))
 			buf = append(buf, tok...)
 			buf = binary.AppendUvarint(buf, uint64(idf(n, len(ps))))
@@ -316,39 +357,65 @@ func Build(docs []Doc, syn []Synonym) (files map[string][]byte, manifestURL stri
 				prev = p.doc
 			}
 		}
-		h := contentHash(buf)
-		names = append(names, h)
-		files["search/s-"+h+".bin"] = bytes.Clone(buf)
+		shardData[k], names[k] = buf, contentHash(buf)
+	})
+	files = map[string][]byte{}
+	for k, h := range names {
+		files["search/s-"+h+".bin"] = shardData[k]
 	}
+	m := Manifest{Version: 2, Docs: n, Shards: shards}
 	m.ShardTables, _ = tables(files, names, nil)
 
+	// Each document's JSON, on all cores: ["url","title","label","status","text"].
+	enc := make([][]byte, n)
+	parallel(n, 64, func(i int) {
+		d := &docs[i]
+		text := d.Snippet
+		switch {
+		case text != "":
+		case d.Summary == "":
+			text = strings.TrimSpace(d.Body) // the same as with " " in front
+		case d.Body == "":
+			text = strings.TrimSpace(d.Summary)
+		default:
+			text = strings.TrimSpace(d.Summary + " " + d.Body)
+		}
+		b := make([]byte, 0, 64+len(d.URL)+len(d.Title)+min(len(text), 3*snippetRunes))
+		b = append(b, '[')
+		for j, f := range [...]string{d.URL, d.Title, d.Label, d.Status, clip(text, snippetRunes)} {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = jsonstr.Append(b, f)
+		}
+		enc[i] = append(b, ']')
+	})
 	names = nil
 	var starts []int
-	var chunk [][]byte
-	start := 0
+	start, size := 0, 0
 	flush := func(next int) {
-		if len(chunk) == 0 {
+		if start == next {
 			return
 		}
 		// {"start":N,"docs":[…]}, written by hand: the documents are JSON already.
-		b := append([]byte(`{"start":`), strconv.Itoa(start)...)
+		b := make([]byte, 0, size+len(`{"start":,"docs":[]}`)+next-start+10)
+		b = append(b, `{"start":`...)
+		b = strconv.AppendInt(b, int64(start), 10)
 		b = append(b, `,"docs":[`...)
-		b = append(b, bytes.Join(chunk, []byte(","))...)
+		for i := start; i < next; i++ {
+			if i > start {
+				b = append(b, ',')
+			}
+			b = append(b, enc[i]...)
+		}
 		b = append(b, "]}"...)
 		h := contentHash(b)
 		names = append(names, h)
 		files["search/d-"+h+".json"] = b
 		starts = append(starts, start)
-		chunk, start = nil, next
+		start = next
 	}
-	size := 0
-	for i, d := range docs {
-		text := d.Snippet
-		if text == "" {
-			text = strings.TrimSpace(d.Summary + " " + d.Body)
-		}
-		b, _ := json.Marshal([]string{d.URL, d.Title, d.Label, d.Status, clip(text, snippetRunes)})
-		chunk = append(chunk, b)
+	for i, b := range enc {
 		size += len(b)
 		if size >= chunkBytes {
 			flush(i + 1)
@@ -365,12 +432,242 @@ func Build(docs []Doc, syn []Synonym) (files map[string][]byte, manifestURL stri
 	mname := "search/manifest-" + contentHash(mb) + ".json"
 	files[mname] = mb
 
-	st = Stats{Docs: n, Tokens: len(toks), Shards: shards, Chunks: len(starts)}
+	st = Stats{Docs: n, Tokens: len(x.toks), Shards: shards, Chunks: len(starts)}
 	for _, b := range files {
 		st.Bytes += len(b)
 	}
 	return files, "/" + mname, st
 }
+
+// index holds the tokens of documents and their postings. Tokens get ids;
+// a document's weights are summed in a slice by id, then its postings are
+// appended to one list of (id, posting) in document order; lists sorts them
+// by id at the end (no slice per token to grow). Han tokens are looked up
+// by their runes (indexTokens' key), the common single characters in a
+// table: one string hash per word only.
+type index struct {
+	han     []int32          // id+1 of the characters hanLo…hanHi, by rune − hanLo
+	keyed   map[uint64]int32 // other Han tokens by key
+	words   map[string]int32 // words
+	toks    []string         // by id
+	keys    []uint64         // by id
+	entries [][]entry        // postings in document order, in blocks (no copying as they grow)
+	first   int              // the number of the first document indexed
+	ends    []int            // by document indexed: the number of entries up to its end
+	lists   [][]posting      // by id, when indexDocs is done
+	df      []int32          // by id: the number of postings in the documents indexed
+	weights []int            // by id: the current document's
+	touched []int32          // ids with weights
+}
+
+const hanLo, hanHi = 0x4E00, 0x9FFF // CJK Unified Ideographs
+
+func newIndex() *index {
+	return &index{han: make([]int32, hanHi-hanLo+1), keyed: map[uint64]int32{}, words: map[string]int32{}}
+}
+
+// id returns the token's id, adding it when new.
+func (x *index) id(tok string, key uint64) int32 {
+	var slot *int32
+	switch {
+	case key >= hanLo && key <= hanHi:
+		if id := x.han[key-hanLo]; id > 0 {
+			return id - 1
+		}
+		slot = &x.han[key-hanLo]
+	case key != 0:
+		if id, ok := x.keyed[key]; ok {
+			return id
+		}
+	default:
+		if id, ok := x.words[tok]; ok {
+			return id
+		}
+	}
+	id := int32(len(x.toks))
+	switch {
+	case slot != nil:
+		*slot = id + 1
+	case key != 0:
+		x.keyed[key] = id
+	default:
+		x.words[tok] = id
+	}
+	x.toks = append(x.toks, tok)
+	x.keys = append(x.keys, key)
+	x.df = append(x.df, 0)
+	x.weights = append(x.weights, 0)
+	return id
+}
+
+// add indexes document number i.
+func (x *index) add(i int, d *Doc) {
+	for _, f := range [...]struct {
+		text string
+		w    int
+	}{{d.Title, weightTitle}, {d.Label, weightTitle}, {d.Summary, weightSummary}, {d.Body, weightBody}} {
+		indexTokens(f.text, func(tok string, key uint64) {
+			id := x.id(tok, key)
+			if x.weights[id] == 0 {
+				x.touched = append(x.touched, id)
+			}
+			x.weights[id] += f.w
+		})
+	}
+	boost := 1
+	if d.Measure {
+		boost = boostMeasure
+	}
+	for _, id := range x.touched {
+		if k := len(x.entries) - 1; k < 0 || len(x.entries[k]) == cap(x.entries[k]) {
+			x.entries = append(x.entries, make([]entry, 0, entryBlock))
+		}
+		k := len(x.entries) - 1
+		x.entries[k] = append(x.entries[k], entry{id, uint8(min(maxWeight, x.weights[id]*boost))})
+		x.df[id]++
+		x.weights[id] = 0
+	}
+	if len(x.ends) == 0 {
+		x.first = i
+	}
+	n := len(x.touched)
+	if len(x.ends) > 0 {
+		n += x.ends[len(x.ends)-1]
+	}
+	x.ends = append(x.ends, n)
+	x.touched = x.touched[:0]
+}
+
+// indexParts is the number of runs of documents to index at once: one per
+// core, for a large enough amount of text.
+func indexParts(docs []Doc) int {
+	size := 0
+	for i := range docs {
+		size += docSize(&docs[i])
+	}
+	return min(runtime.GOMAXPROCS(0), 1+size/(256<<10))
+}
+
+func docSize(d *Doc) int { return len(d.Title) + len(d.Label) + len(d.Summary) + len(d.Body) }
+
+// indexDocs indexes docs in parts runs of documents with about the same
+// amount of text each, on all cores, then joins the runs' postings in
+// order. The index is the same for any parts.
+func indexDocs(docs []Doc, parts int) *index {
+	size := 0
+	for i := range docs {
+		size += docSize(&docs[i])
+	}
+	bounds := []int{0}
+	for i, acc := 0, 0; i < len(docs) && len(bounds) < parts; i++ {
+		acc += docSize(&docs[i])
+		if acc >= size*len(bounds)/parts {
+			bounds = append(bounds, i+1)
+		}
+	}
+	bounds = append(bounds, len(docs))
+	xs := make([]*index, len(bounds)-1)
+	parallel(len(xs), 1, func(p int) {
+		x := newIndex()
+		for i := bounds[p]; i < bounds[p+1]; i++ {
+			x.add(i, &docs[i])
+		}
+		xs[p] = x
+	})
+	// The runs' tokens get the ids of the first run's index, and all
+	// postings are placed by id (counting sort): a run's postings of a
+	// token after the earlier runs' ones, so each list stays in document
+	// order, and the runs are placed on all cores.
+	x := xs[0]
+	remap := make([][]int32, len(xs))
+	for p, y := range xs {
+		remap[p] = make([]int32, len(y.toks))
+		for j, tok := range y.toks {
+			if p == 0 {
+				remap[p][j] = int32(j) // x is the first run's index
+			} else {
+				remap[p][j] = x.id(tok, y.keys[j])
+			}
+		}
+	}
+	ntok := len(x.toks)
+	next := make([][]int32, len(xs)) // by run and id: where its next posting goes
+	for p, y := range xs {
+		next[p] = make([]int32, ntok)
+		for j, id := range remap[p] {
+			next[p][id] = y.df[j] // counts first
+		}
+	}
+	end := make([]int32, ntok+1)
+	for id := range ntok {
+		off := end[id]
+		for p := range xs {
+			off, next[p][id] = off+next[p][id], off
+		}
+		end[id+1] = off
+	}
+	all := make([]posting, end[ntok])
+	parallel(len(xs), 1, func(p int) {
+		y, at, ids := xs[p], next[p], remap[p]
+		k, doc := 0, 0 // entry and document of the run
+		for _, block := range y.entries {
+			for _, e := range block {
+				for k >= y.ends[doc] {
+					doc++
+				}
+				id := ids[e.id]
+				all[at[id]] = posting{int32(y.first + doc), e.w}
+				at[id]++
+				k++
+			}
+		}
+		y.entries = nil
+	})
+	x.lists = make([][]posting, ntok)
+	for id := range x.lists {
+		x.lists[id] = all[end[id]:end[id+1]:end[id+1]]
+	}
+	return x
+}
+
+const entryBlock = 1 << 15
+
+// entry is a posting of the token id; its document is known from ends.
+type entry struct {
+	id int32
+	w  uint8
+}
+
+// parallel calls f(i) for every i in [0, n) on all cores, taking grain
+// numbers at a time.
+func parallel(n, grain int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), (n+grain-1)/grain)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(int64(grain))) - grain
+				if i >= n {
+					return
+				}
+				for j := i; j < min(i+grain, n); j++ {
+					f(j)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// uvarintLen is the length of binary.AppendUvarint's bytes for x ≥ 0.
+func uvarintLen(x int) int { return (bits.Len64(uint64(x)|1) + 6) / 7 }
 
 // idf is the BM25 inverse document frequency ×1000, rounded, at least 1:
 // a word in every document still finds them.

@@ -100,18 +100,23 @@ func runs(text string) []run {
 // It gives the tokens of runs (see runsTokens in the tests) without building
 // the runs: Han characters are not changed by fold, so their tokens are
 // slices of text, and only words are folded into new strings.
-func indexTokens(text string, f func(tok string)) {
-	prev := -1 // offset of the previous Han character of the current run
+//
+// key names a Han token by its runes, so that the index can look it up
+// without hashing the string: r for one character, r1<<32|r2 for a pair
+// (Han runes are > 0, so the two never meet); 0 for a word.
+func indexTokens(text string, f func(tok string, key uint64)) {
+	prev := -1     // offset of the previous Han character of the current run
+	var prevR rune // that character
 	var word []rune
 	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
+		r, size := decodeRune(text, i)
 		c := fold(r)
 		if isHan(c) {
-			f(text[i : i+size])
+			f(text[i:i+size], uint64(c))
 			if prev >= 0 {
-				f(text[prev : i+size])
+				f(text[prev:i+size], uint64(prevR)<<32|uint64(c))
 			}
-			prev = i
+			prev, prevR = i, c
 			i += size
 			continue
 		}
@@ -120,7 +125,9 @@ func indexTokens(text string, f func(tok string)) {
 			i += size
 			continue
 		}
-		// A word: the same rules as in runs.
+		// A word: the same rules as in runs. When folding changed none of
+		// its runes, it is a slice of text (no new string).
+		start, same := i, c == r
 		word = append(word[:0], c)
 		i += size
 		for i < len(text) {
@@ -129,6 +136,7 @@ func indexTokens(text string, f func(tok string)) {
 			last := word[len(word)-1]
 			if isWord(c) {
 				word = append(word, c)
+				same = same && c == r
 				i += size
 				continue
 			}
@@ -136,22 +144,45 @@ func indexTokens(text string, f func(tok string)) {
 				n, _ := utf8.DecodeRuneInString(text[i+size:])
 				if isDigit(fold(n)) {
 					word = append(word, c)
+					same = same && c == r
 					i += size
 					continue
 				}
 			}
 			if c == '%' && isDigit(last) {
 				word = append(word, c)
+				same = same && c == r
 				i += size
 			}
 			break
 		}
-		w := string(word)
-		f(w)
+		w := text[start:i]
+		if !same {
+			w = string(word)
+		}
+		f(w, 0)
 		if word[len(word)-1] == '%' && len(word) > 1 {
-			f(w[:len(w)-1])
+			f(w[:len(w)-1], 0)
 		}
 	}
+}
+
+// decodeRune is utf8.DecodeRuneInString(text[i:]), with the three-byte
+// runes of Chinese text decoded inline.
+func decodeRune(text string, i int) (rune, int) {
+	c := text[i]
+	if c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	// Lead bytes E1–EC and EE–EF take any two continuation bytes (E0 and
+	// ED restrict the second byte: left to the utf8 package).
+	if c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(text) {
+		c1, c2 := text[i+1], text[i+2]
+		if c1&0xC0 == 0x80 && c2&0xC0 == 0x80 {
+			return rune(c&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F), 3
+		}
+	}
+	return utf8.DecodeRuneInString(text[i:])
 }
 
 // termTokens are the tokens a query term is looked up by: a single Han

@@ -1,17 +1,21 @@
 package search
 
 import (
+	"encoding/binary"
+	"html"
 	"os"
 	"path/filepath"
 	"policyguide/calculator/diag"
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 func tokens(s string) []string {
 	var out []string
-	indexTokens(s, func(t string) { out = append(out, t) })
+	indexTokens(s, func(t string, _ uint64) { out = append(out, t) })
 	return out
 }
 
@@ -152,5 +156,138 @@ func TestDropElement(t *testing.T) {
 	}
 	if got := plainText("<p>a &amp; b</p>\n<p>c</p>"); got != "a & b c" {
 		t.Errorf("plainText: %q", got)
+	}
+}
+
+// Han tokens' keys name them: the same key is always the same token, and
+// words have none.
+func FuzzIndexTokenKeys(f *testing.F) {
+	for _, s := range []string{"失业率5.5%的控制目标", "ＡＢＣ　１２３％", "é中文Ωx9", "\xff中\xfe", "𠀀𠀁𠀀𠀁", "中中中"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		byKey := map[uint64]string{}
+		indexTokens(s, func(tok string, key uint64) {
+			han := isHan([]rune(tok)[0])
+			if han != (key != 0) {
+				t.Fatalf("%q: token %q has key %#x", s, tok, key)
+			}
+			if prev, ok := byKey[key]; key != 0 && ok && prev != tok {
+				t.Fatalf("%q: key %#x is %q and %q", s, key, prev, tok)
+			}
+			byKey[key] = tok
+		})
+	})
+}
+
+// plainTextFields is the plain definition of plainText's result.
+func plainTextFields(h string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(h, '<')
+		if i < 0 {
+			b.WriteString(h)
+			break
+		}
+		b.WriteString(h[:i])
+		j := strings.IndexByte(h[i:], '>')
+		if j < 0 {
+			break
+		}
+		b.WriteByte(' ')
+		h = h[i+j+1:]
+	}
+	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
+}
+
+func FuzzPlainText(f *testing.F) {
+	for _, s := range []string{"<p>a &amp; b</p>\n<p>c</p>", " x\u00a0&nbsp;y\u3000z ", "&lt;b&gt; <i", "a\xffb\u2028c", "&amp<b>p;", "\t\v\f\r\n\u0085", "<p>第1条</p>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := plainText(s), plainTextFields(s); got != want {
+			t.Errorf("%q: plainText %q, want %q", s, got, want)
+		}
+	})
+}
+
+// The index is the same however the documents are split among cores.
+func TestIndexDocsParts(t *testing.T) {
+	var docs []Doc
+	for i := range 300 {
+		if i%50 == 0 { // documents without tokens
+			docs = append(docs, Doc{}, Doc{URL: "/x/"})
+		}
+		docs = append(docs, Doc{Title: "第" + itoa(i) + "条 就业补贴", Label: "政策原文", Summary: strings.Repeat("高校毕业生", i%7),
+			Body: "拨打12333咨询 5.5% 𠀀𠀁 " + strings.Repeat("失业保险", i%5), Measure: i%3 == 0})
+	}
+	postings := func(x *index) map[string][]posting {
+		out := map[string][]posting{}
+		for id, tok := range x.toks {
+			if _, dup := out[tok]; dup {
+				t.Fatalf("token %q twice", tok)
+			}
+			out[tok] = x.lists[id]
+		}
+		return out
+	}
+	want := postings(indexDocs(docs, 1))
+	for _, parts := range []int{2, 3, 7, 300} {
+		if got := postings(indexDocs(docs, parts)); !reflect.DeepEqual(got, want) {
+			t.Errorf("%d parts: a different index", parts)
+		}
+	}
+	if len(want) < 20 {
+		t.Errorf("only %d tokens", len(want))
+	}
+}
+
+// maybeSpace holds the first byte of every white-space rune.
+func TestMaybeSpace(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if unicode.IsSpace(r) && !maybeSpace[[]byte(string(r))[0]] {
+			t.Errorf("%U", r)
+		}
+	}
+}
+
+func FuzzDecodeRune(f *testing.F) {
+	for _, s := range []string{"中", "\xe4\xb8", "\xed\xa0\x80", "\xe0\x80\x80", "\xef\xbf\xbd", "a中\xff", "\xe1\x80\x80"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for i := 0; i < len(s); i++ {
+			r, n := decodeRune(s, i)
+			wr, wn := utf8.DecodeRuneInString(s[i:])
+			if r != wr || n != wn {
+				t.Fatalf("%q at %d: %U %d, want %U %d", s, i, r, n, wr, wn)
+			}
+		}
+	})
+}
+
+func FuzzClip(f *testing.F) {
+	for _, s := range []string{"", "abc", "中文中文", "a\xffb\xfec", "\xff\xff\xff\xff"} {
+		f.Add(s, 2)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		if n < 0 || n > 100 {
+			return
+		}
+		want := s
+		if utf8.RuneCountInString(s) > n {
+			want = string([]rune(s)[:n]) + "…"
+		}
+		if got := clip(s, n); got != want {
+			t.Errorf("clip(%q, %d) = %q, want %q", s, n, got, want)
+		}
+	})
+}
+
+func TestUvarintLen(t *testing.T) {
+	for _, x := range []int{0, 1, 127, 128, 16383, 16384, 1<<21 - 1, 1 << 21, 1<<31 - 1, 1 << 40} {
+		if got, want := uvarintLen(x), len(binary.AppendUvarint(nil, uint64(x))); got != want {
+			t.Errorf("uvarintLen(%d) = %d, want %d", x, got, want)
+		}
 	}
 }

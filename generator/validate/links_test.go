@@ -1,6 +1,8 @@
 package validate
 
 import (
+	"bytes"
+	"html"
 	"reflect"
 	"regexp"
 	"testing"
@@ -49,4 +51,48 @@ func containsAmp(s string) bool {
 		}
 	}
 	return false
+}
+
+// scanIDsByID is the first byte scan (looking for id=" itself): scanIDs
+// must give the same ids and repeats.
+func scanIDsByID(data []byte, ids map[string]bool) (twice []string) {
+	marker := []byte(`id="`)
+	for i := 0; ; {
+		j := bytes.Index(data[i:], marker)
+		if j < 0 {
+			return twice
+		}
+		start := i + j + len(marker)
+		i = start
+		if k := start - len(marker) - 1; k < 0 || !isSpace(data[k]) {
+			continue
+		}
+		end := bytes.IndexByte(data[start:], '"')
+		if end < 0 {
+			return twice
+		}
+		v := data[start : start+end]
+		id := string(v)
+		if bytes.IndexByte(v, '&') >= 0 {
+			id = html.UnescapeString(id)
+		}
+		if ids[id] {
+			twice = append(twice, id)
+		}
+		ids[id] = true
+		i = start + end + 1
+	}
+}
+
+func FuzzScanIDsSame(f *testing.F) {
+	for _, s := range []string{`<p id="a">x</p><p id="a">`, `id="x" id="y"`, ` id="`, ` id=""id="q" id="q"`, `did="x" <b	id="a&amp;b">`, `d="`, ` iid="x"`, `"id="x"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, want := map[string]bool{}, map[string]bool{}
+		gt, wt := scanIDs(data, got), scanIDsByID(data, want)
+		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gt, wt) {
+			t.Errorf("%q: %v %q, want %v %q", data, got, gt, want, wt)
+		}
+	})
 }
