@@ -8,3 +8,6 @@ func renameExchange(a, b string) error { return errNoExchange }
 
 // lock is a no-op where flock is not used.
 func lock(parent, base string) (func(), error) { return func() {}, nil }
+
+// umaskKeeps cannot read the umask without changing it here: always chmod.
+func umaskKeeps() keeps { return keeps{} }

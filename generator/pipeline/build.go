@@ -224,7 +224,8 @@ func generate(opt Options) (*Result, error) {
 // Build generates the site and replaces the output folder in one step.
 func Build(opt Options) (*Result, error) {
 	lap := stopwatch(opt.Timings)
-	if err := output.Check(opt.Out, output.Options{Content: opt.Content}); err != nil {
+	plan, err := output.Check(opt.Out, output.Options{Content: opt.Content})
+	if err != nil {
 		return nil, err
 	}
 	lap("output check")
@@ -240,7 +241,7 @@ func Build(opt Options) (*Result, error) {
 		return nil, err
 	}
 	lap("precompress")
-	if err := output.Write(opt.Out, r.Files, output.Options{Content: opt.Content}); err != nil {
+	if err := plan.Write(r.Files, nil); err != nil {
 		return nil, err
 	}
 	lap("output")
