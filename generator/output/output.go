@@ -211,13 +211,14 @@ func (p *Plan) Write(files map[string][]byte, sums map[string][16]byte) error {
 // state is what inspect found in a folder.
 type state struct {
 	exists   bool
-	dirty    bool              // a build was interrupted while changing it
-	manifest []byte            // the manifest as read (to spare parsing it twice)
-	hashes   map[string]string // manifest: path → hash (nil when dirty or new)
-	times    map[string]int64  // manifest: folder → its recorded mtime (0: not trusted)
-	files    map[string]bool   // files actually present (relative, slash-separated)
-	dirs     map[string]bool   // folders actually present
-	trusted  map[string]bool   // folders whose entries were taken from the manifest
+	dirty    bool                // a build was interrupted while changing it
+	manifest []byte              // the manifest as read (to spare parsing it twice)
+	hashes   map[string]string   // manifest: path → hash (nil when dirty or new)
+	times    map[string]int64    // manifest: folder → its recorded mtime (0: not trusted)
+	files    map[string]bool     // files actually present (relative, slash-separated)
+	dirs     map[string]bool     // folders actually present
+	trusted  map[string]bool     // folders whose entries were taken from the manifest
+	kids     map[string]*entries // the manifest's entries of each folder with a recorded mtime
 }
 
 // guard refuses output folders that are, or contain, something precious:
@@ -329,7 +330,7 @@ func inspect(dir, p string, staging bool, prev *state) (state, error) {
 		return t, fmt.Errorf("output: reading %s: %w", filepath.Join(name, MarkerName), err)
 	}
 	if prev != nil && prev.manifest != nil && bytes.Equal(prev.manifest, marker) {
-		t.hashes, t.times, t.dirty = prev.hashes, prev.times, prev.dirty
+		t.hashes, t.times, t.dirty, t.kids = prev.hashes, prev.times, prev.dirty, prev.kids
 	} else {
 		hashes, times, dirty, ok := parseManifest(marker)
 		if !ok {
@@ -359,23 +360,36 @@ func inspect(dir, p string, staging bool, prev *state) (state, error) {
 	return t, nil
 }
 
+// entries are a folder's files and folders as the manifest lists them.
+type entries struct{ files, dirs []string }
+
 // list fills t.files and t.dirs with what is under root: a folder whose
 // mtime is the recorded one gets its entries from the manifest, others are
 // read.
 func (t *state) list(root string) error {
-	kids := map[string][]string{} // folder → its entries per the manifest
-	if !t.dirty {
+	if t.kids == nil && !t.dirty {
+		t.kids = make(map[string]*entries, len(t.times))
+		kid := func(d string) *entries {
+			e := t.kids[d]
+			if e == nil {
+				e = &entries{}
+				t.kids[d] = e
+			}
+			return e
+		}
 		for f := range t.hashes {
 			if d := path.Dir(f); t.times[d] != 0 {
-				kids[d] = append(kids[d], f)
+				kid(d).files = append(kid(d).files, f)
 			}
 		}
 		for d := range t.times {
 			if pd := path.Dir(d); t.times[pd] != 0 {
-				kids[pd] = append(kids[pd], d)
+				kid(pd).dirs = append(kid(pd).dirs, d)
 			}
 		}
 	}
+	t.files = make(map[string]bool, len(t.hashes))
+	t.dirs = make(map[string]bool, len(t.times))
 	queue := []string{"."}
 	for len(queue) > 0 {
 		d := queue[len(queue)-1]
@@ -388,13 +402,14 @@ func (t *state) list(root string) error {
 			}
 			if info.IsDir() && info.ModTime().UnixNano() == rec {
 				t.trusted[d] = true
-				for _, k := range kids[d] {
-					if _, isDir := t.times[k]; isDir {
-						t.dirs[k] = true
-						queue = append(queue, k)
-					} else {
+				if e := t.kids[d]; e != nil {
+					for _, k := range e.files {
 						t.files[k] = true
 					}
+					for _, k := range e.dirs {
+						t.dirs[k] = true
+					}
+					queue = append(queue, e.dirs...)
 				}
 				continue
 			}
@@ -503,6 +518,9 @@ func update(staging string, t state, names []string, files map[string][]byte, ha
 				touched[path.Dir(n)] = true
 			}
 		}
+	}
+	if os.Getenv("OUTDEBUG") != "" {
+		fmt.Fprintln(os.Stderr, "write", len(write), "dirty", t.dirty, "files", len(t.files), "trusted", len(t.trusted))
 	}
 	if err := parallel(len(write), func(k int) error {
 		i := write[k]
