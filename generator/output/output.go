@@ -30,7 +30,6 @@ import (
 	"regexp"
 	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 )
@@ -93,6 +92,7 @@ type Plan struct {
 	dir, out, parent, base string
 	opt                    Options
 	cur, stg               state
+	side                   []folderTimes // the folders file as Check read it
 }
 
 // Check says, before any work is done, whether Write would refuse dir: a
@@ -110,16 +110,21 @@ func Check(dir string, opt Options) (*Plan, error) {
 	if err := guard(dir, out, opt); err != nil {
 		return nil, err
 	}
-	if p.cur, err = inspect(dir, out, false, nil); err != nil {
+	p.side = readFolders(p.folders())
+	if p.cur, err = inspect(dir, out, false, nil, p.side); err != nil {
 		return nil, err
 	}
-	if p.stg, err = inspect(dir, p.staging(), true, nil); err != nil {
+	if p.stg, err = inspect(dir, p.staging(), true, nil, p.side); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
 func (p *Plan) staging() string { return filepath.Join(p.parent, "."+p.base+".staging") }
+
+// folders is the file next to the two trees that records their folders'
+// mtimes (see folderTimes).
+func (p *Plan) folders() string { return filepath.Join(p.parent, "."+p.base+".folders") }
 
 // Write publishes files (slash-separated paths relative to the folder, e.g.
 // "measures/m1/index.html") as the folder given to Check.
@@ -179,20 +184,27 @@ func (p *Plan) Write(files map[string][]byte, sums map[string][16]byte) error {
 
 	// Look again under the lock: Check's findings only spare re-parsing an
 	// unchanged manifest; every folder is stat'ed (or read) again.
-	cur, err := inspect(dir, out, false, &p.cur)
+	cur, err := inspect(dir, out, false, &p.cur, p.side)
 	if err != nil {
 		return err
 	}
-	stg, err := inspect(dir, staging, true, &p.stg)
+	stg, err := inspect(dir, staging, true, &p.stg, p.side)
 	if err != nil {
 		return err
 	}
 
 	hashes := hashAll(names, files, sums)
 	step("start")
-	if err := update(staging, stg, names, files, hashes); err != nil {
+	rec, err := update(staging, stg, names, files, hashes)
+	if err != nil {
 		return err
 	}
+	// Best effort: without the file every folder is read next time.
+	recs := []folderTimes{rec}
+	if cur.times != nil {
+		recs = append(recs, folderTimes{id: cur.id, sum: cur.sum, times: cur.times})
+	}
+	writeFolders(p.folders(), recs)
 	step("staged")
 	if !cur.exists {
 		if err := os.Rename(staging, out); err != nil {
@@ -214,7 +226,9 @@ type state struct {
 	dirty    bool                // a build was interrupted while changing it
 	manifest []byte              // the manifest as read (to spare parsing it twice)
 	hashes   map[string]string   // manifest: path → hash (nil when dirty or new)
-	times    map[string]int64    // manifest: folder → its recorded mtime (0: not trusted)
+	id       treeID              // the root folder's identity (device, inode)
+	sum      [32]byte            // SHA-256 of the manifest
+	times    map[string]int64    // folder → its recorded mtime (0: not trusted), from the folders file
 	files    map[string]bool     // files actually present (relative, slash-separated)
 	dirs     map[string]bool     // folders actually present
 	trusted  map[string]bool     // folders whose entries were taken from the manifest
@@ -298,7 +312,7 @@ func repoRoot(p string) string {
 // that is sound (see there). Folders without a recorded mtime, and every
 // folder of a dirty tree, are read. prev, when it read the same manifest
 // bytes, spares parsing it again.
-func inspect(dir, p string, staging bool, prev *state) (state, error) {
+func inspect(dir, p string, staging bool, prev *state, side []folderTimes) (state, error) {
 	t := state{files: map[string]bool{}, dirs: map[string]bool{}, trusted: map[string]bool{}}
 	info, err := os.Lstat(p)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -329,14 +343,20 @@ func inspect(dir, p string, staging bool, prev *state) (state, error) {
 	if err != nil {
 		return t, fmt.Errorf("output: reading %s: %w", filepath.Join(name, MarkerName), err)
 	}
-	if prev != nil && prev.manifest != nil && bytes.Equal(prev.manifest, marker) {
-		t.hashes, t.times, t.dirty, t.kids = prev.hashes, prev.times, prev.dirty, prev.kids
+	t.id = rootID(info)
+	if prev != nil && prev.manifest != nil && prev.id == t.id && bytes.Equal(prev.manifest, marker) {
+		t.hashes, t.dirty, t.sum, t.times, t.kids = prev.hashes, prev.dirty, prev.sum, prev.times, prev.kids
 	} else {
-		hashes, times, dirty, ok := parseManifest(marker)
+		hashes, dirty, ok := parseManifest(marker)
 		if !ok {
 			return t, refuse("refusing to replace %s: its %s file is not the generator's manifest", name, MarkerName)
 		}
-		t.hashes, t.times, t.dirty = hashes, times, dirty
+		t.hashes, t.dirty, t.sum = hashes, dirty, sha256.Sum256(marker)
+		for _, r := range side {
+			if r.id == t.id && r.id != (treeID{}) && r.sum == t.sum {
+				t.times = r.times
+			}
+		}
 	}
 	t.manifest = marker
 	if err := t.list(p); err != nil {
@@ -435,20 +455,20 @@ func (t *state) list(root string) error {
 
 // update makes the staging folder hold exactly names, writing only files
 // whose content differs from what its manifest says is there.
-func update(staging string, t state, names []string, files map[string][]byte, hashes []string) error {
+func update(staging string, t state, names []string, files map[string][]byte, hashes []string) (folderTimes, error) {
 	keep := umaskKeeps()
 	if !t.exists {
 		if err := os.Mkdir(staging, dirMode); err != nil {
-			return fmt.Errorf("output: %w", err)
+			return folderTimes{}, fmt.Errorf("output: %w", err)
 		}
 	}
 	if err := os.Chmod(staging, dirMode); err != nil {
-		return fmt.Errorf("output: %w", err)
+		return folderTimes{}, fmt.Errorf("output: %w", err)
 	}
 	// Mark the tree dirty before the first change: a kill from here on leaves
 	// a tree the next build recognises as its own and as not to be trusted.
-	if err := writeMarker(staging, nil, nil, nil); err != nil {
-		return err
+	if err := writeMarker(staging); err != nil {
+		return folderTimes{}, err
 	}
 	step("dirty")
 
@@ -479,7 +499,7 @@ func update(staging string, t state, names []string, files map[string][]byte, ha
 	for _, g := range gone {
 		touched[path.Dir(g)] = true
 		if err := os.RemoveAll(filepath.Join(staging, filepath.FromSlash(g))); err != nil {
-			return fmt.Errorf("output: removing the old %s: %w", g, err)
+			return folderTimes{}, fmt.Errorf("output: removing the old %s: %w", g, err)
 		}
 	}
 	step("pruned")
@@ -502,11 +522,11 @@ func update(staging string, t state, names []string, files map[string][]byte, ha
 		p := filepath.Join(staging, filepath.FromSlash(d))
 		err := os.Mkdir(p, dirMode)
 		if err != nil && !errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("output: creating %s: %w", d, err)
+			return folderTimes{}, fmt.Errorf("output: creating %s: %w", d, err)
 		}
 		if err != nil || !keep.dir {
 			if err := os.Chmod(p, dirMode); err != nil {
-				return fmt.Errorf("output: %w", err)
+				return folderTimes{}, fmt.Errorf("output: %w", err)
 			}
 		}
 	}
@@ -519,16 +539,13 @@ func update(staging string, t state, names []string, files map[string][]byte, ha
 			}
 		}
 	}
-	if os.Getenv("OUTDEBUG") != "" {
-		fmt.Fprintln(os.Stderr, "write", len(write), "dirty", t.dirty, "files", len(t.files), "trusted", len(t.trusted))
-	}
 	if err := parallel(len(write), func(k int) error {
 		i := write[k]
 		// A new file gets its mode from open when the umask keeps it; an
 		// existing one is chmod'ed (a person may have changed its mode).
 		return writeFile(staging, names[i], files[names[i]], t.files[names[i]] || !keep.file)
 	}); err != nil {
-		return err
+		return folderTimes{}, err
 	}
 	step("written")
 	return finish(staging, t, names, hashes, want, wantDirs, touched)
@@ -548,16 +565,17 @@ func update(staging string, t state, names []string, files map[string][]byte, ha
 //     same clock tick as T gets no mtime (it is read next time).
 //
 // An mtime set back by hand (touch -d) defeats this, as it does git's.
-func finish(root string, t state, names, hashes []string, want, wantDirs, touched map[string]bool) error {
+func finish(root string, t state, names, hashes []string, want, wantDirs, touched map[string]bool) (folderTimes, error) {
+	var rec folderTimes
 	tmp := filepath.Join(root, MarkerName+".tmp")
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fileMode)
 	if err != nil {
-		return fmt.Errorf("output: %w", err)
+		return rec, fmt.Errorf("output: %w", err)
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("output: %w", err)
+		return rec, fmt.Errorf("output: %w", err)
 	}
 	stamp := info.ModTime().UnixNano()
 
@@ -602,7 +620,18 @@ func finish(root string, t state, names, hashes []string, want, wantDirs, touche
 		times[i] = m
 		return nil
 	})
-	return writeManifest(f, tmp, root, names, hashes, dirs, times)
+	manifest, err := writeManifest(f, tmp, root, names, hashes)
+	if err != nil {
+		return rec, err
+	}
+	rec.sum, rec.times = sha256.Sum256(manifest), make(map[string]int64, len(dirs))
+	for i, d := range dirs {
+		rec.times[d] = times[i]
+	}
+	if info, err := os.Lstat(root); err == nil {
+		rec.id = rootID(info)
+	}
+	return rec, nil
 }
 
 // exchange swaps the two folders in one step where the system can; else it
@@ -630,26 +659,23 @@ var errNoExchange = errors.New("atomic exchange not supported")
 // exchangeFn is renameExchange; tests replace it to exercise the fallback.
 var exchangeFn = renameExchange
 
-// writeMarker writes the manifest atomically (temporary file, then rename):
-// with names nil it marks the tree dirty.
-func writeMarker(root string, names, hashes []string, dirs []string) error {
+// writeMarker writes a manifest that marks the tree dirty, atomically
+// (temporary file, then rename).
+func writeMarker(root string) error {
 	tmp := filepath.Join(root, MarkerName+".tmp")
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fileMode)
 	if err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
 	defer f.Close()
-	return writeManifest(f, tmp, root, names, hashes, dirs, make([]int64, len(dirs)))
+	_, err = writeManifest(f, tmp, root, nil, nil)
+	return err
 }
 
-// writeManifest writes the manifest into f (the temporary file tmp) and
-// renames it into place. The manifest is the header, then "hash path" for
-// each file, then a line for each folder: "t", its mtime in nanoseconds as
-// 31 hex digits, a space and its path (0: no mtime to trust). A folder line
-// has the shape of a file line, so an earlier version of the generator
-// (which does not know them) takes them for files it will not find and
-// still accepts the tree.
-func writeManifest(f *os.File, tmp, root string, names, hashes, dirs []string, times []int64) error {
+// writeManifest writes the manifest (the header, then "hash path" for each
+// file, or the dirty line when names is nil) into f, the temporary file
+// tmp, and renames it into place. It returns the manifest's bytes.
+func writeManifest(f *os.File, tmp, root string, names, hashes []string) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(markerHeader + "\n")
 	if names == nil {
@@ -658,30 +684,27 @@ func writeManifest(f *os.File, tmp, root string, names, hashes, dirs []string, t
 	for i, n := range names {
 		b.WriteString(hashes[i] + " " + n + "\n")
 	}
-	for i, d := range dirs {
-		fmt.Fprintf(&b, "t%031x %s\n", uint64(times[i]), d)
-	}
 	if _, err := f.Write(b.Bytes()); err != nil {
-		return fmt.Errorf("output: %w", err)
+		return nil, fmt.Errorf("output: %w", err)
 	}
 	if err := f.Chmod(fileMode); err != nil {
-		return fmt.Errorf("output: %w", err)
+		return nil, fmt.Errorf("output: %w", err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("output: %w", err)
+		return nil, fmt.Errorf("output: %w", err)
 	}
 	if err := os.Rename(tmp, filepath.Join(root, MarkerName)); err != nil {
-		return fmt.Errorf("output: %w", err)
+		return nil, fmt.Errorf("output: %w", err)
 	}
-	return nil
+	return b.Bytes(), nil
 }
 
-func parseManifest(b []byte) (hashes map[string]string, times map[string]int64, dirty, ok bool) {
+func parseManifest(b []byte) (hashes map[string]string, dirty, ok bool) {
 	line, rest, _ := bytes.Cut(b, []byte("\n"))
 	if string(line) != markerHeader {
-		return nil, nil, false, false
+		return nil, false, false
 	}
-	hashes, times = make(map[string]string, bytes.Count(rest, []byte("\n"))), map[string]int64{}
+	hashes = make(map[string]string, bytes.Count(rest, []byte("\n")))
 	for len(rest) > 0 {
 		line, rest, _ = bytes.Cut(rest, []byte("\n"))
 		if string(line) == dirtyLine {
@@ -690,19 +713,11 @@ func parseManifest(b []byte) (hashes map[string]string, times map[string]int64, 
 		}
 		h, name, found := bytes.Cut(line, []byte(" "))
 		if !found || len(h) != 32 || checkName(string(name)) != nil {
-			return nil, nil, false, false
-		}
-		if h[0] == 't' {
-			m, err := strconv.ParseUint(string(h[1:]), 16, 64)
-			if err != nil {
-				return nil, nil, false, false
-			}
-			times[string(name)] = int64(m)
-			continue
+			return nil, false, false
 		}
 		hashes[string(name)] = string(h)
 	}
-	return hashes, times, dirty, true
+	return hashes, dirty, true
 }
 
 // isOurs says whether p is a folder carrying the generator's manifest.
@@ -711,7 +726,7 @@ func isOurs(p string) bool {
 	if err != nil {
 		return false
 	}
-	_, _, _, ok := parseManifest(b)
+	_, _, ok := parseManifest(b)
 	return ok
 }
 
@@ -734,6 +749,7 @@ func removeDebris(parent, base string) {
 		}
 	}
 	_ = os.Remove(filepath.Join(parent, "."+base+".staging", MarkerName+".tmp"))
+	_ = os.Remove(filepath.Join(parent, "."+base+".folders.tmp"))
 }
 
 // hashAll hashes every file (128 bits of SHA-256, hex) on all cores, but

@@ -55,3 +55,11 @@ func umaskKeeps() keeps {
 	}
 	return keeps{}
 }
+
+// rootID is the device and inode of a folder.
+func rootID(info fs.FileInfo) treeID {
+	if st, ok := info.Sys().(*syscall.Stat_t); ok {
+		return treeID{dev: uint64(st.Dev), ino: st.Ino}
+	}
+	return treeID{}
+}

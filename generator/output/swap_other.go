@@ -2,6 +2,8 @@
 
 package output
 
+import "io/fs"
+
 // renameExchange is not available here: Write falls back to three renames and
 // repairs an interruption on the next run.
 func renameExchange(a, b string) error { return errNoExchange }
@@ -11,3 +13,6 @@ func lock(parent, base string) (func(), error) { return func() {}, nil }
 
 // umaskKeeps cannot read the umask without changing it here: always chmod.
 func umaskKeeps() keeps { return keeps{} }
+
+// rootID is unknown here: folder mtimes are never trusted.
+func rootID(info fs.FileInfo) treeID { return treeID{} }

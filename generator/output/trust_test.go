@@ -1,6 +1,7 @@
 package output
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"os"
@@ -129,45 +130,54 @@ func TestFileAddedDuringBuild(t *testing.T) {
 	}
 }
 
-// TestManifestWithoutFolderTimes: a manifest without folder lines (written
-// by an earlier version) is accepted, and unchanged files are not rewritten.
-func TestManifestWithoutFolderTimes(t *testing.T) {
+// TestStaleFoldersFile: a folders file that does not match a tree's
+// manifest (an older one put back, say) is ignored: a foreign file is
+// refused even in a folder whose mtime equals the stale record's.
+func TestStaleFoldersFile(t *testing.T) {
+	slowFinish(t, nil)
 	parent := t.TempDir()
 	out := filepath.Join(parent, "public")
-	for v := range 2 {
+	var stale []byte
+	for v := range 4 {
 		if err := write(out, trustSite(v)); err != nil {
 			t.Fatal(err)
 		}
-	}
-	for _, tree := range []string{"public", ".public.staging"} {
-		m := filepath.Join(parent, tree, MarkerName)
-		b, err := os.ReadFile(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var keep []string
-		for _, line := range strings.SplitAfter(string(b), "\n") {
-			if !strings.HasPrefix(line, "t") {
-				keep = append(keep, line)
+		if v == 1 {
+			b, err := os.ReadFile(filepath.Join(parent, ".public.folders"))
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		if len(keep) == len(strings.SplitAfter(string(b), "\n")) {
-			t.Fatalf("%s: no folder lines in the manifest", tree)
-		}
-		if err := os.WriteFile(m, []byte(strings.Join(keep, "")), 0o644); err != nil {
-			t.Fatal(err)
+			stale = b
 		}
 	}
-	mkfiles(t, parent, map[string]string{"public/m/1/mine.txt": "mine"})
-	if err := write(out, trustSite(2)); !errors.Is(err, ErrRefused) {
-		t.Fatalf("err = %v, want a refusal", err)
+	// public is the tree written by builds 1 and 3; put back build 1's
+	// record of it, whose manifest (index.html "home 1") is not today's.
+	m1 := filepath.Join(out, "m", "1")
+	var rec int64
+	for _, r := range readFolders(filepath.Join(parent, ".public.folders")) {
+		if r.times["m/1"] != 0 {
+			rec = r.times["m/1"]
+		}
 	}
-	os.Remove(filepath.Join(parent, "public", "m", "1", "mine.txt"))
-	if err := write(out, trustSite(2)); err != nil {
+	if err := os.WriteFile(filepath.Join(parent, ".public.folders"), stale, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if got := site(t, out); !reflect.DeepEqual(got, asStrings(trustSite(2))) {
-		t.Fatalf("site = %v", got)
+	var old int64
+	for _, r := range readFolders(filepath.Join(parent, ".public.folders")) {
+		if st, err := os.Lstat(out); err == nil && r.id == rootID(st) {
+			old = r.times["m/1"]
+		}
+	}
+	if old == 0 || rec == 0 {
+		t.Fatalf("no recorded mtime for m/1 (stale %d, current %d)", old, rec)
+	}
+	mkfiles(t, out, map[string]string{"m/1/mine.txt": "mine"})
+	if err := os.Chtimes(m1, time.Unix(0, old), time.Unix(0, old)); err != nil {
+		t.Fatal(err)
+	}
+	err := write(out, trustSite(4))
+	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "m/1/mine.txt") {
+		t.Fatalf("err = %v, want a refusal naming m/1/mine.txt", err)
 	}
 }
 
@@ -178,4 +188,40 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestSums: sums the caller gives are recorded as Write's own would be,
+// so a later build sees the files as unchanged.
+func TestSums(t *testing.T) {
+	parent := t.TempDir()
+	a, b := filepath.Join(parent, "a"), filepath.Join(parent, "b")
+	files := trustSite(0)
+	sums := map[string][16]byte{}
+	for name, data := range files {
+		full := sha256.Sum256(data)
+		sums[name] = [16]byte(full[:16])
+	}
+	if err := write(a, files); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Check(b, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Write(files, sums); err != nil {
+		t.Fatal(err)
+	}
+	ma, _ := os.ReadFile(filepath.Join(a, MarkerName))
+	mb, _ := os.ReadFile(filepath.Join(b, MarkerName))
+	hashLines := func(m []byte) (out []string) {
+		for _, l := range strings.Split(string(m), "\n") {
+			if !strings.HasPrefix(l, "t") {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	if !reflect.DeepEqual(hashLines(ma), hashLines(mb)) || len(hashLines(ma)) < len(files) {
+		t.Errorf("manifests differ:\n%s\n%s", ma, mb)
+	}
 }

@@ -237,11 +237,12 @@ func Build(opt Options) (*Result, error) {
 	// Precompressed copies and the static hosts' headers file: only for a
 	// written site (serve and check need neither).
 	r.Files["_headers"] = []byte(Headers)
-	if err := precompress.Add(r.Files, cacheDir(opt)); err != nil {
+	sums, err := precompress.AddSums(r.Files, cacheDir(opt))
+	if err != nil {
 		return nil, err
 	}
 	lap("precompress")
-	if err := plan.Write(r.Files, nil); err != nil {
+	if err := plan.Write(r.Files, sums); err != nil {
 		return nil, err
 	}
 	lap("output")
