@@ -84,15 +84,14 @@ func Write(dir string, files map[string][]byte, opt Options) error {
 	return p.Write(files, nil)
 }
 
-// Plan is what Check found in the output folder and its staging tree. Its
-// Write publishes a site there; Check's findings are only a hint to it (it
-// takes the lock and looks again, cheaply, since the folders may have
-// changed in between).
+// Plan is an output folder that Check found usable. Its Write publishes a
+// site there; it takes the lock and looks again, since the folders may have
+// changed in between. It keeps nothing of what Check read: a build renders
+// between the two, and a large live heap makes the garbage collector run
+// more often under the generator's memory limit.
 type Plan struct {
 	dir, out, parent, base string
 	opt                    Options
-	cur, stg               state
-	side                   []folderTimes // the folders file as Check read it
 }
 
 // Check says, before any work is done, whether Write would refuse dir: a
@@ -110,11 +109,11 @@ func Check(dir string, opt Options) (*Plan, error) {
 	if err := guard(dir, out, opt); err != nil {
 		return nil, err
 	}
-	p.side = readFolders(p.folders())
-	if p.cur, err = inspect(dir, out, false, nil, p.side); err != nil {
+	side := readFolders(p.folders())
+	if _, err = inspect(dir, out, false, side); err != nil {
 		return nil, err
 	}
-	if p.stg, err = inspect(dir, p.staging(), true, nil, p.side); err != nil {
+	if _, err = inspect(dir, p.staging(), true, side); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -182,13 +181,13 @@ func (p *Plan) Write(files map[string][]byte, sums map[string][16]byte) error {
 	}
 	removeDebris(parent, base)
 
-	// Look again under the lock: Check's findings only spare re-parsing an
-	// unchanged manifest; every folder is stat'ed (or read) again.
-	cur, err := inspect(dir, out, false, &p.cur, p.side)
+	// Look again under the lock.
+	side := readFolders(p.folders())
+	cur, err := inspect(dir, out, false, side)
 	if err != nil {
 		return err
 	}
-	stg, err := inspect(dir, staging, true, &p.stg, p.side)
+	stg, err := inspect(dir, staging, true, side)
 	if err != nil {
 		return err
 	}
@@ -222,17 +221,16 @@ func (p *Plan) Write(files map[string][]byte, sums map[string][16]byte) error {
 
 // state is what inspect found in a folder.
 type state struct {
-	exists   bool
-	dirty    bool                // a build was interrupted while changing it
-	manifest []byte              // the manifest as read (to spare parsing it twice)
-	hashes   map[string]string   // manifest: path → hash (nil when dirty or new)
-	id       treeID              // the root folder's identity (device, inode)
-	sum      [32]byte            // SHA-256 of the manifest
-	times    map[string]int64    // folder → its recorded mtime (0: not trusted), from the folders file
-	files    map[string]bool     // files actually present (relative, slash-separated)
-	dirs     map[string]bool     // folders actually present
-	trusted  map[string]bool     // folders whose entries were taken from the manifest
-	kids     map[string]*entries // the manifest's entries of each folder with a recorded mtime
+	exists  bool
+	dirty   bool                // a build was interrupted while changing it
+	hashes  map[string]string   // manifest: path → hash (nil when dirty or new)
+	id      treeID              // the root folder's identity (device, inode)
+	sum     [32]byte            // SHA-256 of the manifest
+	times   map[string]int64    // folder → its recorded mtime (0: not trusted), from the folders file
+	files   map[string]bool     // files actually present (relative, slash-separated)
+	dirs    map[string]bool     // folders actually present
+	trusted map[string]bool     // folders whose entries were taken from the manifest
+	kids    map[string]*entries // the manifest's entries of each folder with a recorded mtime
 }
 
 // guard refuses output folders that are, or contain, something precious:
@@ -310,9 +308,8 @@ func repoRoot(p string) string {
 // mtime to the current time, so an unchanged mtime means unchanged entries
 // (the trick of git's untracked cache). finish records an mtime only when
 // that is sound (see there). Folders without a recorded mtime, and every
-// folder of a dirty tree, are read. prev, when it read the same manifest
-// bytes, spares parsing it again.
-func inspect(dir, p string, staging bool, prev *state, side []folderTimes) (state, error) {
+// folder of a dirty tree, are read. side is the folders file's records.
+func inspect(dir, p string, staging bool, side []folderTimes) (state, error) {
 	t := state{files: map[string]bool{}, dirs: map[string]bool{}, trusted: map[string]bool{}}
 	info, err := os.Lstat(p)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -344,21 +341,16 @@ func inspect(dir, p string, staging bool, prev *state, side []folderTimes) (stat
 		return t, fmt.Errorf("output: reading %s: %w", filepath.Join(name, MarkerName), err)
 	}
 	t.id = rootID(info)
-	if prev != nil && prev.manifest != nil && prev.id == t.id && bytes.Equal(prev.manifest, marker) {
-		t.hashes, t.dirty, t.sum, t.times, t.kids = prev.hashes, prev.dirty, prev.sum, prev.times, prev.kids
-	} else {
-		hashes, dirty, ok := parseManifest(marker)
-		if !ok {
-			return t, refuse("refusing to replace %s: its %s file is not the generator's manifest", name, MarkerName)
-		}
-		t.hashes, t.dirty, t.sum = hashes, dirty, sha256.Sum256(marker)
-		for _, r := range side {
-			if r.id == t.id && r.id != (treeID{}) && r.sum == t.sum {
-				t.times = r.times
-			}
+	hashes, dirty, ok := parseManifest(marker)
+	if !ok {
+		return t, refuse("refusing to replace %s: its %s file is not the generator's manifest", name, MarkerName)
+	}
+	t.hashes, t.dirty, t.sum = hashes, dirty, sha256.Sum256(marker)
+	for _, r := range side {
+		if r.id == t.id && r.id != (treeID{}) && r.sum == t.sum {
+			t.times = r.times
 		}
 	}
-	t.manifest = marker
 	if err := t.list(p); err != nil {
 		return t, fmt.Errorf("output: %w", err)
 	}
@@ -387,7 +379,7 @@ type entries struct{ files, dirs []string }
 // mtime is the recorded one gets its entries from the manifest, others are
 // read.
 func (t *state) list(root string) error {
-	if t.kids == nil && !t.dirty {
+	if !t.dirty {
 		t.kids = make(map[string]*entries, len(t.times))
 		kid := func(d string) *entries {
 			e := t.kids[d]
