@@ -104,7 +104,7 @@ func TestKillAtEveryStep(t *testing.T) {
 						t.Fatalf("the build after the kill is not the new site")
 					}
 					for _, s := range siblings(t, parent) {
-						if s != "public" && s != ".public.staging" {
+						if s != "public" && s != ".public.staging" && s != ".public.folders" {
 							t.Errorf("debris left: %s", s)
 						}
 					}

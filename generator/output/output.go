@@ -18,7 +18,6 @@
 package output
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -52,6 +51,9 @@ const (
 	dirMode  fs.FileMode = 0o755
 )
 
+// keeps says which modes the umask leaves whole (see umaskKeeps).
+type keeps struct{ file, dir bool }
+
 // ErrRefused is wrapped by every error that refuses to touch a folder.
 var ErrRefused = errors.New("refused")
 
@@ -66,18 +68,77 @@ type Options struct {
 	Protect []string
 }
 
+// readDir is os.ReadDir; tests count the folders inspect reads.
+var readDir = os.ReadDir
+
 // step is called at each named step of Write; tests set it to kill the
 // process there and prove that every step is safe to die in.
 var step = func(name string) {}
 
-// Write publishes files (slash-separated paths relative to dir, e.g.
-// "measures/m1/index.html") as the folder dir.
+// Write publishes files as the folder dir: Check, then Plan.Write.
+func Write(dir string, files map[string][]byte, opt Options) error {
+	p, err := Check(dir, opt)
+	if err != nil {
+		return err
+	}
+	return p.Write(files, nil)
+}
+
+// Plan is an output folder that Check found usable. Its Write publishes a
+// site there; it takes the lock and looks again, since the folders may have
+// changed in between. It keeps nothing of what Check read: a build renders
+// between the two, and a large live heap makes the garbage collector run
+// more often under the generator's memory limit.
+type Plan struct {
+	dir, out, parent, base string
+	opt                    Options
+}
+
+// Check says, before any work is done, whether Write would refuse dir: a
+// build calls it first so a refusal comes at once, not after rendering.
+func Check(dir string, opt Options) (*Plan, error) {
+	out, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	out = filepath.Clean(out)
+	p := &Plan{dir: dir, out: out, parent: filepath.Dir(out), base: filepath.Base(out), opt: opt}
+	if p.parent == out {
+		return nil, refuse("refusing to use the root folder %s as the output folder", dir)
+	}
+	if err := guard(dir, out, opt); err != nil {
+		return nil, err
+	}
+	side := readFolders(p.folders())
+	if _, err = inspect(dir, out, false, side); err != nil {
+		return nil, err
+	}
+	if _, err = inspect(dir, p.staging(), true, side); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *Plan) staging() string { return filepath.Join(p.parent, "."+p.base+".staging") }
+
+// folders is the file next to the two trees that records their folders'
+// mtimes (see folderTimes).
+func (p *Plan) folders() string { return filepath.Join(p.parent, "."+p.base+".folders") }
+
+// Write publishes files (slash-separated paths relative to the folder, e.g.
+// "measures/m1/index.html") as the folder given to Check.
 //
-// Paths must stay inside dir: absolute paths, "..", "." elements, empty
+// Paths must stay inside it: absolute paths, "..", "." elements, empty
 // elements and backslashes are refused before anything is written. Files are
 // not fsynced: what Write guarantees is that a failed or killed build leaves
 // one complete site at dir, never a mix and never nothing.
-func Write(dir string, files map[string][]byte, opt Options) error {
+//
+// sums optionally gives, for some files, the first 16 bytes of their SHA-256
+// (what the manifest records), computed by the caller anyway; Write hashes
+// the others itself. A wrong sum would keep a stale file: callers pass only
+// sums of exactly the bytes in files.
+func (p *Plan) Write(files map[string][]byte, sums map[string][16]byte) error {
+	dir, out, parent, base := p.dir, p.out, p.parent, p.base
 	names := make([]string, 0, len(files))
 	for name := range files {
 		if err := checkName(name); err != nil {
@@ -94,23 +155,13 @@ func Write(dir string, files map[string][]byte, opt Options) error {
 			return fmt.Errorf("output: %q is both a file and a folder", names[i-1])
 		}
 	}
-
-	out, err := filepath.Abs(dir)
-	if err != nil {
-		return fmt.Errorf("output: %w", err)
-	}
-	out = filepath.Clean(out)
-	parent, base := filepath.Dir(out), filepath.Base(out)
-	if parent == out {
-		return refuse("refusing to use the root folder %s as the output folder", dir)
-	}
-	if err := guard(dir, out, opt); err != nil {
+	if err := guard(dir, out, p.opt); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(parent, dirMode); err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
-	staging := filepath.Join(parent, "."+base+".staging")
+	staging := p.staging()
 	retired := filepath.Join(parent, "."+base+".retired")
 
 	unlock, err := lock(parent, base)
@@ -130,20 +181,29 @@ func Write(dir string, files map[string][]byte, opt Options) error {
 	}
 	removeDebris(parent, base)
 
-	cur, err := inspect(dir, out, false)
+	// Look again under the lock.
+	side := readFolders(p.folders())
+	cur, err := inspect(dir, out, false, side)
 	if err != nil {
 		return err
 	}
-	stg, err := inspect(dir, staging, true)
+	stg, err := inspect(dir, staging, true, side)
 	if err != nil {
 		return err
 	}
 
-	hashes := hashAll(names, files)
+	hashes := hashAll(names, files, sums)
 	step("start")
-	if err := update(staging, stg, names, files, hashes); err != nil {
+	rec, err := update(staging, stg, names, files, hashes)
+	if err != nil {
 		return err
 	}
+	// Best effort: without the file every folder is read next time.
+	recs := []folderTimes{rec}
+	if cur.times != nil {
+		recs = append(recs, folderTimes{id: cur.id, sum: cur.sum, times: cur.times})
+	}
+	writeFolders(p.folders(), recs)
 	step("staged")
 	if !cur.exists {
 		if err := os.Rename(staging, out); err != nil {
@@ -159,34 +219,18 @@ func Write(dir string, files map[string][]byte, opt Options) error {
 	return nil
 }
 
-// Check says, before any work is done, whether Write would refuse dir: a
-// build calls it first so a refusal comes at once, not after rendering.
-func Check(dir string, opt Options) error {
-	out, err := filepath.Abs(dir)
-	if err != nil {
-		return fmt.Errorf("output: %w", err)
-	}
-	out = filepath.Clean(out)
-	if filepath.Dir(out) == out {
-		return refuse("refusing to use the root folder %s as the output folder", dir)
-	}
-	if err := guard(dir, out, opt); err != nil {
-		return err
-	}
-	if _, err := inspect(dir, out, false); err != nil {
-		return err
-	}
-	_, err = inspect(dir, filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".staging"), true)
-	return err
-}
-
 // state is what inspect found in a folder.
 type state struct {
-	exists bool
-	dirty  bool              // a build was interrupted while changing it
-	hashes map[string]string // manifest: path → hash (nil when dirty or new)
-	files  map[string]bool   // files actually present (relative, slash-separated)
-	dirs   map[string]bool   // folders actually present
+	exists  bool
+	dirty   bool                // a build was interrupted while changing it
+	hashes  map[string]string   // manifest: path → hash (nil when dirty or new)
+	id      treeID              // the root folder's identity (device, inode)
+	sum     [32]byte            // SHA-256 of the manifest
+	times   map[string]int64    // folder → its recorded mtime (0: not trusted), from the folders file
+	files   map[string]bool     // files actually present (relative, slash-separated)
+	dirs    map[string]bool     // folders actually present
+	trusted map[string]bool     // folders whose entries were taken from the manifest
+	kids    map[string]*entries // the manifest's entries of each folder with a recorded mtime
 }
 
 // guard refuses output folders that are, or contain, something precious:
@@ -257,8 +301,16 @@ func repoRoot(p string) string {
 // inspect reads a folder's manifest and lists what is in it. A folder that
 // exists must be empty or carry the marker; files the manifest does not list
 // are refused, so that nothing a person put there is removed.
-func inspect(dir, p string, staging bool) (state, error) {
-	t := state{files: map[string]bool{}, dirs: map[string]bool{}}
+//
+// Listing 10,000 folders costs more than the rest of an unchanged rebuild,
+// so a folder is only stat'ed when its mtime equals the one the manifest
+// recorded for it: adding, removing or renaming an entry sets a folder's
+// mtime to the current time, so an unchanged mtime means unchanged entries
+// (the trick of git's untracked cache). finish records an mtime only when
+// that is sound (see there). Folders without a recorded mtime, and every
+// folder of a dirty tree, are read. side is the folders file's records.
+func inspect(dir, p string, staging bool, side []folderTimes) (state, error) {
+	t := state{files: map[string]bool{}, dirs: map[string]bool{}, trusted: map[string]bool{}}
 	info, err := os.Lstat(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return t, nil
@@ -288,33 +340,24 @@ func inspect(dir, p string, staging bool) (state, error) {
 	if err != nil {
 		return t, fmt.Errorf("output: reading %s: %w", filepath.Join(name, MarkerName), err)
 	}
+	t.id = rootID(info)
 	hashes, dirty, ok := parseManifest(marker)
 	if !ok {
 		return t, refuse("refusing to replace %s: its %s file is not the generator's manifest", name, MarkerName)
 	}
-	t.dirty, t.hashes = dirty, hashes
-	err = filepath.WalkDir(p, func(fp string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	t.hashes, t.dirty, t.sum = hashes, dirty, sha256.Sum256(marker)
+	for _, r := range side {
+		if r.id == t.id && r.id != (treeID{}) && r.sum == t.sum {
+			t.times = r.times
 		}
-		rel, _ := filepath.Rel(p, fp)
-		rel = filepath.ToSlash(rel)
-		switch {
-		case rel == "." || rel == MarkerName:
-		case d.IsDir():
-			t.dirs[rel] = true
-		default:
-			t.files[rel] = true
-		}
-		return nil
-	})
-	if err != nil {
+	}
+	if err := t.list(p); err != nil {
 		return t, fmt.Errorf("output: %w", err)
 	}
-	if !dirty {
+	if !t.dirty {
 		var foreign []string
 		for f := range t.files {
-			if _, ok := hashes[f]; !ok {
+			if _, ok := t.hashes[f]; !ok {
 				foreign = append(foreign, f)
 			}
 		}
@@ -329,21 +372,95 @@ func inspect(dir, p string, staging bool) (state, error) {
 	return t, nil
 }
 
+// entries are a folder's files and folders as the manifest lists them.
+type entries struct{ files, dirs []string }
+
+// list fills t.files and t.dirs with what is under root: a folder whose
+// mtime is the recorded one gets its entries from the manifest, others are
+// read.
+func (t *state) list(root string) error {
+	if !t.dirty {
+		t.kids = make(map[string]*entries, len(t.times))
+		kid := func(d string) *entries {
+			e := t.kids[d]
+			if e == nil {
+				e = &entries{}
+				t.kids[d] = e
+			}
+			return e
+		}
+		for f := range t.hashes {
+			if d := path.Dir(f); t.times[d] != 0 {
+				kid(d).files = append(kid(d).files, f)
+			}
+		}
+		for d := range t.times {
+			if pd := path.Dir(d); t.times[pd] != 0 {
+				kid(pd).dirs = append(kid(pd).dirs, d)
+			}
+		}
+	}
+	t.files = make(map[string]bool, len(t.hashes))
+	t.dirs = make(map[string]bool, len(t.times))
+	queue := []string{"."}
+	for len(queue) > 0 {
+		d := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		fp := filepath.Join(root, filepath.FromSlash(d))
+		if rec := t.times[d]; rec != 0 && !t.dirty && d != "." {
+			info, err := os.Lstat(fp)
+			if err != nil {
+				return err
+			}
+			if info.IsDir() && info.ModTime().UnixNano() == rec {
+				t.trusted[d] = true
+				if e := t.kids[d]; e != nil {
+					for _, k := range e.files {
+						t.files[k] = true
+					}
+					for _, k := range e.dirs {
+						t.dirs[k] = true
+					}
+					queue = append(queue, e.dirs...)
+				}
+				continue
+			}
+		}
+		entries, err := readDir(fp)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			k := path.Join(d, e.Name())
+			switch {
+			case k == MarkerName:
+			case e.IsDir():
+				t.dirs[k] = true
+				queue = append(queue, k)
+			default:
+				t.files[k] = true
+			}
+		}
+	}
+	return nil
+}
+
 // update makes the staging folder hold exactly names, writing only files
 // whose content differs from what its manifest says is there.
-func update(staging string, t state, names []string, files map[string][]byte, hashes []string) error {
+func update(staging string, t state, names []string, files map[string][]byte, hashes []string) (folderTimes, error) {
+	keep := umaskKeeps()
 	if !t.exists {
 		if err := os.Mkdir(staging, dirMode); err != nil {
-			return fmt.Errorf("output: %w", err)
+			return folderTimes{}, fmt.Errorf("output: %w", err)
 		}
 	}
 	if err := os.Chmod(staging, dirMode); err != nil {
-		return fmt.Errorf("output: %w", err)
+		return folderTimes{}, fmt.Errorf("output: %w", err)
 	}
 	// Mark the tree dirty before the first change: a kill from here on leaves
 	// a tree the next build recognises as its own and as not to be trusted.
-	if err := writeMarker(staging, nil, nil); err != nil {
-		return err
+	if err := writeMarker(staging); err != nil {
+		return folderTimes{}, err
 	}
 	step("dirty")
 
@@ -355,6 +472,8 @@ func update(staging string, t state, names []string, files map[string][]byte, ha
 			wantDirs[d] = true
 		}
 	}
+	// touched: folders whose entries this build changes (their mtime moves).
+	touched := map[string]bool{}
 	// Remove what the new site does not have, deepest first. A file where a
 	// folder must go (or the reverse) is removed too.
 	var gone []string
@@ -370,8 +489,9 @@ func update(staging string, t state, names []string, files map[string][]byte, ha
 	}
 	sort.Slice(gone, func(i, j int) bool { return gone[i] > gone[j] })
 	for _, g := range gone {
+		touched[path.Dir(g)] = true
 		if err := os.RemoveAll(filepath.Join(staging, filepath.FromSlash(g))); err != nil {
-			return fmt.Errorf("output: removing the old %s: %w", g, err)
+			return folderTimes{}, fmt.Errorf("output: removing the old %s: %w", g, err)
 		}
 	}
 	step("pruned")
@@ -380,6 +500,7 @@ func update(staging string, t state, names []string, files map[string][]byte, ha
 	for d := range wantDirs {
 		if !t.dirs[d] {
 			mkdir = append(mkdir, d)
+			touched[d], touched[path.Dir(d)] = true, true
 		}
 	}
 	sort.Slice(mkdir, func(i, j int) bool { // parents first
@@ -391,27 +512,118 @@ func update(staging string, t state, names []string, files map[string][]byte, ha
 	})
 	for _, d := range mkdir {
 		p := filepath.Join(staging, filepath.FromSlash(d))
-		if err := os.Mkdir(p, dirMode); err != nil && !errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("output: creating %s: %w", d, err)
+		err := os.Mkdir(p, dirMode)
+		if err != nil && !errors.Is(err, fs.ErrExist) {
+			return folderTimes{}, fmt.Errorf("output: creating %s: %w", d, err)
 		}
-		if err := os.Chmod(p, dirMode); err != nil {
-			return fmt.Errorf("output: %w", err)
+		if err != nil || !keep.dir {
+			if err := os.Chmod(p, dirMode); err != nil {
+				return folderTimes{}, fmt.Errorf("output: %w", err)
+			}
 		}
 	}
 	var write []int
 	for i, n := range names {
 		if t.dirty || !t.files[n] || t.hashes[n] != hashes[i] {
 			write = append(write, i)
+			if !t.files[n] {
+				touched[path.Dir(n)] = true
+			}
 		}
 	}
 	if err := parallel(len(write), func(k int) error {
 		i := write[k]
-		return writeFile(staging, names[i], files[names[i]])
+		// A new file gets its mode from open when the umask keeps it; an
+		// existing one is chmod'ed (a person may have changed its mode).
+		return writeFile(staging, names[i], files[names[i]], t.files[names[i]] || !keep.file)
 	}); err != nil {
-		return err
+		return folderTimes{}, err
 	}
 	step("written")
-	return writeMarker(staging, names, hashes)
+	return finish(staging, t, names, hashes, want, wantDirs, touched)
+}
+
+// finish writes the manifest of the finished tree, with an mtime for each
+// folder that the next inspect may trust. A recorded mtime m must imply that
+// the folder still holds exactly the entries the manifest lists for it as
+// long as its mtime is m. That holds
+//   - for a folder this build did not touch whose mtime inspect trusted and
+//     is still the same (nothing changed since it was recorded), and
+//   - for a folder stat'ed (mtime m) and then read, its entries being exactly
+//     the manifest's, when m is earlier than the file system's time T taken
+//     before the stat (the creation time of the manifest's temporary file):
+//     a change after the stat gets an mtime of at least T, so it differs
+//     from m; a change before it shows in the read. A folder changed in the
+//     same clock tick as T gets no mtime (it is read next time).
+//
+// An mtime set back by hand (touch -d) defeats this, as it does git's.
+func finish(root string, t state, names, hashes []string, want, wantDirs, touched map[string]bool) (folderTimes, error) {
+	var rec folderTimes
+	tmp := filepath.Join(root, MarkerName+".tmp")
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fileMode)
+	if err != nil {
+		return rec, fmt.Errorf("output: %w", err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return rec, fmt.Errorf("output: %w", err)
+	}
+	stamp := info.ModTime().UnixNano()
+
+	count := map[string]int{} // entries each folder must hold
+	for _, n := range names {
+		count[path.Dir(n)]++
+	}
+	dirs := make([]string, 0, len(wantDirs))
+	for d := range wantDirs {
+		dirs = append(dirs, d)
+		count[path.Dir(d)]++
+	}
+	sort.Strings(dirs)
+	times := make([]int64, len(dirs))
+	_ = parallel(len(dirs), func(i int) error {
+		d := dirs[i]
+		fp := filepath.Join(root, filepath.FromSlash(d))
+		info, err := os.Lstat(fp)
+		if err != nil || !info.IsDir() {
+			return nil
+		}
+		m := info.ModTime().UnixNano()
+		if !touched[d] && t.trusted[d] {
+			if m == t.times[d] {
+				times[i] = m
+			}
+			return nil
+		}
+		if m >= stamp {
+			return nil
+		}
+		entries, err := os.ReadDir(fp)
+		if err != nil || len(entries) != count[d] {
+			return nil
+		}
+		for _, e := range entries {
+			k := d + "/" + e.Name()
+			if e.IsDir() && !wantDirs[k] || !e.IsDir() && !want[k] {
+				return nil
+			}
+		}
+		times[i] = m
+		return nil
+	})
+	manifest, err := writeManifest(f, tmp, root, names, hashes)
+	if err != nil {
+		return rec, err
+	}
+	rec.sum, rec.times = sha256.Sum256(manifest), make(map[string]int64, len(dirs))
+	for i, d := range dirs {
+		rec.times[d] = times[i]
+	}
+	if info, err := os.Lstat(root); err == nil {
+		rec.id = rootID(info)
+	}
+	return rec, nil
 }
 
 // exchange swaps the two folders in one step where the system can; else it
@@ -439,9 +651,23 @@ var errNoExchange = errors.New("atomic exchange not supported")
 // exchangeFn is renameExchange; tests replace it to exercise the fallback.
 var exchangeFn = renameExchange
 
-// writeMarker writes the manifest atomically (temporary file, then rename):
-// with names nil it marks the tree dirty.
-func writeMarker(root string, names, hashes []string) error {
+// writeMarker writes a manifest that marks the tree dirty, atomically
+// (temporary file, then rename).
+func writeMarker(root string) error {
+	tmp := filepath.Join(root, MarkerName+".tmp")
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fileMode)
+	if err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	defer f.Close()
+	_, err = writeManifest(f, tmp, root, nil, nil)
+	return err
+}
+
+// writeManifest writes the manifest (the header, then "hash path" for each
+// file, or the dirty line when names is nil) into f, the temporary file
+// tmp, and renames it into place. It returns the manifest's bytes.
+func writeManifest(f *os.File, tmp, root string, names, hashes []string) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(markerHeader + "\n")
 	if names == nil {
@@ -450,39 +676,40 @@ func writeMarker(root string, names, hashes []string) error {
 	for i, n := range names {
 		b.WriteString(hashes[i] + " " + n + "\n")
 	}
-	tmp := filepath.Join(root, MarkerName+".tmp")
-	if err := os.WriteFile(tmp, b.Bytes(), fileMode); err != nil {
-		return fmt.Errorf("output: %w", err)
+	if _, err := f.Write(b.Bytes()); err != nil {
+		return nil, fmt.Errorf("output: %w", err)
 	}
-	if err := os.Chmod(tmp, fileMode); err != nil {
-		return fmt.Errorf("output: %w", err)
+	if err := f.Chmod(fileMode); err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("output: %w", err)
 	}
 	if err := os.Rename(tmp, filepath.Join(root, MarkerName)); err != nil {
-		return fmt.Errorf("output: %w", err)
+		return nil, fmt.Errorf("output: %w", err)
 	}
-	return nil
+	return b.Bytes(), nil
 }
 
 func parseManifest(b []byte) (hashes map[string]string, dirty, ok bool) {
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	if !sc.Scan() || sc.Text() != markerHeader {
+	line, rest, _ := bytes.Cut(b, []byte("\n"))
+	if string(line) != markerHeader {
 		return nil, false, false
 	}
-	hashes = map[string]string{}
-	for sc.Scan() {
-		line := sc.Text()
-		if line == dirtyLine {
+	hashes = make(map[string]string, bytes.Count(rest, []byte("\n")))
+	for len(rest) > 0 {
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		if string(line) == dirtyLine {
 			dirty = true
 			continue
 		}
-		h, name, found := strings.Cut(line, " ")
-		if !found || len(h) != 32 || checkName(name) != nil {
+		h, name, found := bytes.Cut(line, []byte(" "))
+		if !found || len(h) != 32 || checkName(string(name)) != nil {
 			return nil, false, false
 		}
-		hashes[name] = h
+		hashes[string(name)] = string(h)
 	}
-	return hashes, dirty, sc.Err() == nil
+	return hashes, dirty, true
 }
 
 // isOurs says whether p is a folder carrying the generator's manifest.
@@ -514,14 +741,20 @@ func removeDebris(parent, base string) {
 		}
 	}
 	_ = os.Remove(filepath.Join(parent, "."+base+".staging", MarkerName+".tmp"))
+	_ = os.Remove(filepath.Join(parent, "."+base+".folders.tmp"))
 }
 
-// hashAll hashes every file (128 bits of SHA-256, hex) on all cores.
-func hashAll(names []string, files map[string][]byte) []string {
+// hashAll hashes every file (128 bits of SHA-256, hex) on all cores, but
+// for those whose sum the caller gave.
+func hashAll(names []string, files map[string][]byte, sums map[string][16]byte) []string {
 	out := make([]string, len(names))
 	_ = parallel(len(names), func(i int) error {
-		sum := sha256.Sum256(files[names[i]])
-		out[i] = hex.EncodeToString(sum[:16])
+		sum, ok := sums[names[i]]
+		if !ok {
+			full := sha256.Sum256(files[names[i]])
+			copy(sum[:], full[:16])
+		}
+		out[i] = hex.EncodeToString(sum[:])
 		return nil
 	})
 	return out
@@ -570,14 +803,14 @@ func checkName(name string) error {
 	return nil
 }
 
-func writeFile(root, name string, data []byte) error {
+func writeFile(root, name string, data []byte, chmod bool) error {
 	p := filepath.Join(root, filepath.FromSlash(name))
 	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fileMode)
 	if err != nil {
 		return fmt.Errorf("output: writing %s: %w", name, err)
 	}
 	_, err = f.Write(data)
-	if err == nil {
+	if err == nil && chmod {
 		err = f.Chmod(fileMode) // undo the umask (on the open file: no second path lookup)
 	}
 	if cerr := f.Close(); err == nil {

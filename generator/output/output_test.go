@@ -105,8 +105,8 @@ func TestWrite(t *testing.T) {
 			t.Errorf("%s: mode %v", p, m)
 		}
 	}
-	if got := siblings(t, parent); !reflect.DeepEqual(got, []string{".public.staging", "public"}) {
-		t.Errorf("parent holds %v, want public and its staging tree", got)
+	if got := siblings(t, parent); !reflect.DeepEqual(got, []string{".public.folders", ".public.staging", "public"}) {
+		t.Errorf("parent holds %v, want public, its staging tree and the folders file", got)
 	}
 	// The staging tree holds the previous site, ready to be updated next time.
 	if got := site(t, filepath.Join(parent, ".public.staging")); len(got) != len(first) {
@@ -164,6 +164,7 @@ func TestWriteFailureKeepsOldTree(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := tree(t, dir)
+	beside := siblings(t, parent)
 
 	for name, files := range map[string]map[string][]byte{
 		"dotdot":       {"index.html": []byte("new"), "../escape.html": []byte("x")},
@@ -184,7 +185,7 @@ func TestWriteFailureKeepsOldTree(t *testing.T) {
 		if !reflect.DeepEqual(after, before) {
 			t.Errorf("%s: old tree changed: %v", name, after)
 		}
-		if got := siblings(t, parent); !reflect.DeepEqual(got, []string{"public"}) {
+		if got := siblings(t, parent); !reflect.DeepEqual(got, beside) {
 			t.Errorf("%s: leftovers: %v", name, got)
 		}
 	}
@@ -355,7 +356,7 @@ func TestRemovesDebris(t *testing.T) {
 	if err := write(filepath.Join(parent, "public"), map[string][]byte{"index.html": []byte("x")}); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := siblings(t, parent), []string{".other.new-1", ".public.new-abc", "public"}; !reflect.DeepEqual(got, want) {
+	if got, want := siblings(t, parent), []string{".other.new-1", ".public.folders", ".public.new-abc", "public"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("parent = %v, want %v", got, want)
 	}
 }

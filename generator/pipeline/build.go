@@ -370,7 +370,8 @@ func (p *Prepared) Finish(ctx context.Context) (*Result, error) {
 // Build generates the site and replaces the output folder in one step.
 func Build(opt Options) (*Result, error) {
 	lap := stopwatch(opt.Timings)
-	if err := output.Check(opt.Out, output.Options{Content: opt.Content}); err != nil {
+	plan, err := output.Check(opt.Out, output.Options{Content: opt.Content})
+	if err != nil {
 		return nil, err
 	}
 	lap("output check")
@@ -382,11 +383,12 @@ func Build(opt Options) (*Result, error) {
 	// Precompressed copies and the static hosts' headers file: only for a
 	// written site (serve and check need neither).
 	r.Files["_headers"] = []byte(Headers)
-	if err := precompress.Add(r.Files, cacheDir(opt)); err != nil {
+	sums, err := precompress.AddSums(r.Files, cacheDir(opt))
+	if err != nil {
 		return nil, err
 	}
 	lap("precompress")
-	if err := output.Write(opt.Out, r.Files, output.Options{Content: opt.Content}); err != nil {
+	if err := plan.Write(r.Files, sums); err != nil {
 		return nil, err
 	}
 	lap("output")

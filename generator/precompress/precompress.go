@@ -54,6 +54,15 @@ const packName = "precompress-pack-q5-v1" // the quality is part of the name
 // one, the other files together in one pack file. A cache that cannot be
 // read or written only costs time.
 func Add(files map[string][]byte, cacheDir string) error {
+	_, err := AddSums(files, cacheDir)
+	return err
+}
+
+// AddSums is Add, and also returns the first 16 bytes of the SHA-256 of
+// each page it hashed for the pack cache (every compressible file but the
+// assets), so that the output stage, whose manifest records the same sums,
+// does not hash those bytes a second time.
+func AddSums(files map[string][]byte, cacheDir string) (map[string][16]byte, error) {
 	var names []string
 	for name := range files {
 		if Exts[path.Ext(name)] {
@@ -95,19 +104,23 @@ func Add(files map[string][]byte, cacheDir string) error {
 	close(work)
 	wg.Wait()
 	missed := false
+	sums := make(map[string][16]byte, len(names))
 	for i, name := range names {
 		if errs[i] != nil {
-			return errs[i]
+			return nil, errs[i]
 		}
 		files[name+".br"], files[name+".gz"] = outs[i].br, outs[i].gz
-		if !best(name) && !hit[i] {
-			missed = true
+		if !best(name) {
+			sums[name] = keys[i]
+			if !hit[i] {
+				missed = true
+			}
 		}
 	}
 	if cacheDir != "" && missed {
 		writePack(cacheDir, names, files, keys, outs)
 	}
-	return nil
+	return sums, nil
 }
 
 // entry is one file's compressed copies.

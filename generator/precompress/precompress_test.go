@@ -139,3 +139,27 @@ func TestPack(t *testing.T) {
 		t.Error("a truncated pack changed the output")
 	}
 }
+
+// TestAddSums: the sums AddSums returns are the first 16 bytes of each
+// page's SHA-256 (what the output manifest records), whether the copies
+// were compressed or came from the pack; assets get none.
+func TestAddSums(t *testing.T) {
+	files := map[string][]byte{"index.html": []byte("<p>home</p>"), "m/1/index.html": []byte("<p>one</p>"), "assets/app.js": []byte("let x = 1"), "favicon.ico": {1}}
+	dir := t.TempDir()
+	for round := range 2 {
+		f := maps.Clone(files)
+		sums, err := AddSums(f, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sums) != 2 {
+			t.Fatalf("round %d: %d sums, want 2 (the pages)", round, len(sums))
+		}
+		for name, sum := range sums {
+			full := sha256.Sum256(files[name])
+			if !bytes.Equal(sum[:], full[:16]) {
+				t.Errorf("round %d: sum of %s is not its SHA-256", round, name)
+			}
+		}
+	}
+}
