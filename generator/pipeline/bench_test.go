@@ -67,17 +67,22 @@ func BenchmarkPrepare(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		p, err := Prepare(Options{Content: content, Date: testDay, NoWasm: true, LiveReload: true})
-		if err != nil {
-			b.Fatal(err)
-		}
-		d, err := p.Draft()
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, ok, err := d.File("measures/m7/index.html"); !ok || err != nil {
-			b.Fatal(ok, err)
-		}
+		prepareOnePage(b, Options{Content: content, Date: testDay, NoWasm: true, LiveReload: true})
+	}
+}
+
+// prepareOnePage prepares the site and renders the page of measure m7.
+func prepareOnePage(b *testing.B, opt Options) {
+	p, err := Prepare(opt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := p.Draft()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, ok, err := d.File("measures/m7/index.html"); !ok || err != nil {
+		b.Fatal(ok, err)
 	}
 }
 
@@ -105,16 +110,6 @@ func BenchmarkPrepareCached(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		p, err := Prepare(opt)
-		if err != nil {
-			b.Fatal(err)
-		}
-		d, err := p.Draft()
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, ok, err := d.File("measures/m7/index.html"); !ok || err != nil {
-			b.Fatal(ok, err)
-		}
+		prepareOnePage(b, opt)
 	}
 }

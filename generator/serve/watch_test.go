@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"policyguide/generator/pipeline"
 )
 
 // copyDir copies the fixture content so the test can edit it.
@@ -38,16 +36,7 @@ func copyDir(t *testing.T, from, to string) {
 // TestWatchRebuildsOnSave: saving a content file reloads open pages, with
 // the change; nothing is rebuilt while nothing changes (no polling).
 func TestWatchRebuildsOnSave(t *testing.T) {
-	content := filepath.Join(t.TempDir(), "content")
-	copyDir(t, "../pipeline/testdata/mini/content", content)
-	s := New(pipeline.Options{Content: content, NoWasm: true, Date: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)})
-	if err := s.Rebuild(); err != nil {
-		t.Fatal(err)
-	}
-	ch := make(chan string, 8)
-	s.mu.Lock()
-	s.subs[ch] = true
-	s.mu.Unlock()
+	s, content, ch := editableServer(t)
 	var log strings.Builder
 	go s.watch(content, &log, io.Discard)
 	time.Sleep(300 * time.Millisecond) // the watches are in place
