@@ -149,7 +149,9 @@ func (s *Server) Update() (done <-chan struct{}, err error) {
 	}
 	s.mu.Lock()
 	if gen == s.gen {
-		s.draft, s.draftBase = d, p.Site().BaseURL
+		// An earlier build's error is over: a page that connects now must
+		// not be shown it (the finishing stages report their own).
+		s.draft, s.draftBase, s.err = d, p.Site().BaseURL, ""
 	}
 	s.mu.Unlock()
 	s.broadcast(gen, "reload")

@@ -167,3 +167,23 @@ func TestUpdateSupersedes(t *testing.T) {
 		}
 	}
 }
+
+// TestUpdateClearsOldError: after a failed build, a good draft clears the
+// error, so a page that connects while the new build finishes is not shown
+// the old one.
+func TestUpdateClearsOldError(t *testing.T) {
+	s, content, _ := editableServer(t)
+	edit(t, content, "measures/a1.md", `order = 1`, `order = "one"`)
+	if _, err := s.Update(); err == nil {
+		t.Fatal("no error for a bad order")
+	}
+	edit(t, content, "measures/a1.md", `order = "one"`, `order = 1`)
+	done, err := s.Update()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := s.buildErr(); e != "" {
+		t.Errorf("the old error stays while the new build finishes: %s", e)
+	}
+	<-done
+}
