@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"time"
 
 	"policyguide/calculator"
@@ -72,6 +73,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	date := fl.String("date", "", "reference `date` (YYYY-MM-DD) for expiry notices and the calculator; default today")
 	timeout := fl.Duration("timeout", pipeline.DefaultTimeout, "stop a build or check that takes longer than `duration`")
 	timings := fl.Bool("timings", false, "print each stage's wall time on stderr")
+	cpuprofile := fl.String("cpuprofile", "", "write a CPU profile to `file` (go tool pprof)")
 	var out *string
 	var addr *string
 	switch cmd {
@@ -97,6 +99,19 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	opt := pipeline.Options{Content: *content, Timeout: *timeout}
 	if *timings {
 		opt.Timings = stderr
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 2
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 2
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if *timeout <= 0 {
 		fmt.Fprintln(stderr, "--timeout must be positive")
