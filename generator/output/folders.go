@@ -3,7 +3,10 @@ package output
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"strconv"
 )
@@ -70,8 +73,13 @@ func readFolders(name string) []folderTimes {
 }
 
 // writeFolders replaces the folders file (temporary file, then rename);
-// failing costs only time.
+// failing costs only time. A file of that name the generator did not write
+// (one that does not start with its header) is left alone, and so is a
+// temporary file of that name.
 func writeFolders(name string, recs []folderTimes) {
+	if !replaceable(name) || !replaceable(name+".tmp") {
+		return
+	}
 	var b bytes.Buffer
 	b.WriteString(foldersHeader + "\n")
 	for _, r := range recs {
@@ -88,4 +96,26 @@ func writeFolders(name string, recs []folderTimes) {
 	if err := os.Rename(tmp, name); err != nil {
 		os.Remove(tmp)
 	}
+}
+
+// replaceable reports whether name is absent or a regular file the
+// generator wrote as a folders file.
+func replaceable(name string) bool {
+	info, err := os.Lstat(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return true
+	}
+	return err == nil && info.Mode().IsRegular() && ours(name)
+}
+
+// ours reports whether the file name starts with the folders file's header.
+func ours(name string) bool {
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, len(foldersHeader)+1)
+	n, _ := io.ReadFull(f, head)
+	return string(head[:n]) == foldersHeader+"\n"
 }

@@ -741,7 +741,9 @@ func removeDebris(parent, base string) {
 		}
 	}
 	_ = os.Remove(filepath.Join(parent, "."+base+".staging", MarkerName+".tmp"))
-	_ = os.Remove(filepath.Join(parent, "."+base+".folders.tmp"))
+	if tmp := filepath.Join(parent, "."+base+".folders.tmp"); ours(tmp) {
+		_ = os.Remove(tmp)
+	}
 }
 
 // hashAll hashes every file (128 bits of SHA-256, hex) on all cores, but

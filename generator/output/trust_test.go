@@ -225,3 +225,30 @@ func TestSums(t *testing.T) {
 		t.Errorf("manifests differ:\n%s\n%s", ma, mb)
 	}
 }
+
+// TestForeignFoldersFileKept: a file named like the folders file (or its
+// temporary file) that the generator did not write is never replaced or
+// removed; the build still succeeds, without the folder records.
+func TestForeignFoldersFileKept(t *testing.T) {
+	for _, name := range []string{".public.folders", ".public.folders.tmp"} {
+		t.Run(name, func(t *testing.T) {
+			parent := t.TempDir()
+			mine := filepath.Join(parent, name)
+			if err := os.WriteFile(mine, []byte("my notes\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(parent, "public")
+			for v := range 2 {
+				if err := Write(out, trustSite(v), Options{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if b, err := os.ReadFile(mine); err != nil || string(b) != "my notes\n" {
+				t.Errorf("%s: %q, %v; want it unchanged", name, b, err)
+			}
+			if b, err := os.ReadFile(filepath.Join(out, "index.html")); err != nil || string(b) != "home 1" {
+				t.Errorf("the site was not written: %q, %v", b, err)
+			}
+		})
+	}
+}
