@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"policyguide/generator/bench/synth"
+	"policyguide/generator/render"
 )
 
 // BenchmarkBuild10k builds a synthetic site of 10,000 measure pages in memory
@@ -111,5 +112,29 @@ func BenchmarkPrepareCached(b *testing.B) {
 		}
 		b.StartTimer()
 		prepareOnePage(b, opt)
+	}
+}
+
+// BenchmarkMeasurePage is the template execution of one measure page (the
+// largest part of a build's CPU), over the measures of a synthetic site.
+// go test ./generator/pipeline -run XXX -bench MeasurePage -benchmem
+func BenchmarkMeasurePage(b *testing.B) {
+	content, err := synth.Write(b.TempDir(), 1000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := Prepare(Options{Content: content, Date: testDay, NoWasm: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := render.New(p.model.Site, p.urls, p.th, render.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, ok, err := r.Page(fmt.Sprintf("measures/m%d/index.html", i%1000+1)); !ok || err != nil {
+			b.Fatal(ok, err)
+		}
 	}
 }
