@@ -11,6 +11,7 @@ package markdown
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"html/template"
 	"net/url"
 	"slices"
@@ -57,10 +58,13 @@ type Markdown struct {
 type Cache struct {
 	mu    sync.Mutex
 	files map[string]*conversion
+	used  map[string]bool // files Convert was asked for (Write keeps only these)
+	fresh int             // conversions made, not found, since the Cache was made
 }
 
 type conversion struct {
 	src       []byte
+	srcSum    [32]byte // SHA-256 of src, for a conversion read from disk (src nil)
 	firstLine int
 	reserved  string
 	res       Result
@@ -68,7 +72,7 @@ type conversion struct {
 }
 
 // NewCache returns an empty conversion cache (see Markdown.UseCache).
-func NewCache() *Cache { return &Cache{files: map[string]*conversion{}} }
+func NewCache() *Cache { return &Cache{files: map[string]*conversion{}, used: map[string]bool{}} }
 
 // UseCache makes Convert look up and store conversions in c. Call it, like
 // Reserve, before the first Convert.
@@ -151,8 +155,9 @@ func (m *Markdown) Convert(src []byte, file string, firstLine int) (Result, diag
 	})
 	m.cache.mu.Lock()
 	e := m.cache.files[file]
+	m.cache.used[file] = true
 	m.cache.mu.Unlock()
-	if e != nil && e.firstLine == firstLine && e.reserved == m.reservedKey && bytes.Equal(e.src, src) {
+	if e != nil && e.firstLine == firstLine && e.reserved == m.reservedKey && e.same(src) {
 		r := e.res // shared: an append must not write into the cached arrays
 		r.TOC, r.Links, r.IDs = slices.Clip(r.TOC), slices.Clip(r.Links), slices.Clip(r.IDs)
 		return r, slices.Clip(e.errs)
@@ -161,8 +166,17 @@ func (m *Markdown) Convert(src []byte, file string, firstLine int) (Result, diag
 	e = &conversion{src: src, firstLine: firstLine, reserved: m.reservedKey, res: res, errs: slices.Clone(errs)}
 	m.cache.mu.Lock()
 	m.cache.files[file] = e
+	m.cache.fresh++
 	m.cache.mu.Unlock()
 	return res, errs
+}
+
+// same reports whether the conversion was of src.
+func (e *conversion) same(src []byte) bool {
+	if e.src != nil {
+		return bytes.Equal(e.src, src)
+	}
+	return sha256.Sum256(src) == e.srcSum
 }
 
 func (m *Markdown) convert(src []byte, file string, firstLine int) (res Result, errs diag.List) {

@@ -375,11 +375,27 @@ func Build(opt Options) (*Result, error) {
 		return nil, err
 	}
 	lap("output check")
+	// The Markdown the last build converted, unless the caller keeps its
+	// own cache (serve).
+	version, keep := programVersion(), false
+	if opt.Cache == nil && version != "" {
+		opt.Cache = &Cache{load: load.NewCache(), md: readMarkdownCache(cacheDir(opt), version)}
+		keep = true
+		lap("read md cache")
+	}
 	r, err := Generate(opt)
 	if err != nil {
 		return nil, err
 	}
 	lap = stopwatch(opt.Timings)
+	kept := make(chan struct{})
+	go func() { // beside precompress and output: it only reads the cache
+		defer close(kept)
+		if keep && opt.Cache.md.Changed() {
+			writeMarkdownCache(cacheDir(opt), version, opt.Cache.md)
+		}
+	}()
+	defer func() { <-kept }()
 	// Precompressed copies and the static hosts' headers file: only for a
 	// written site (serve and check need neither).
 	r.Files["_headers"] = []byte(Headers)

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"testing"
 )
@@ -42,4 +43,47 @@ func TestCache(t *testing.T) {
 	same("raw HTML")
 	edit(t, a1, "<div>x</div>", "")
 	same("repaired")
+}
+
+// TestMarkdownKept: build keeps its Markdown conversions in the cache
+// folder; the next build, after an edit to one body, writes the same site
+// as a build with an empty cache folder.
+func TestMarkdownKept(t *testing.T) {
+	if programVersion() == "" {
+		t.Skip("no Go build ID in this executable: nothing is kept")
+	}
+	content := miniSite(t)
+	cacheDir := t.TempDir()
+	build := func(out, cache string) map[string][]byte {
+		t.Helper()
+		r, err := Build(Options{Content: content, Out: out, Date: testDay, NoWasm: true, CacheDir: cache})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Files
+	}
+	build("public", cacheDir)
+	kept, err := os.ReadFile(filepath.Join(cacheDir, markdownCacheName))
+	if err != nil || len(kept) == 0 {
+		t.Fatalf("no conversions kept: %v", err)
+	}
+	edit(t, filepath.Join(content, "measures", "a1.md"), "## 这是什么", "## 这到底是什么")
+	got := build("public", cacheDir)
+	want := build("public-fresh", t.TempDir())
+	if len(got) != len(want) {
+		t.Fatalf("%d files, without kept conversions %d", len(got), len(want))
+	}
+	for name, data := range want {
+		if !bytes.Equal(data, got[name]) {
+			t.Errorf("%s differs from a build without kept conversions", name)
+		}
+	}
+	if !bytes.Contains(got["measures/a1/index.html"], []byte("这到底是什么")) {
+		t.Error("the edited body is not on the page")
+	}
+	// A damaged file is a cold cache, not an error.
+	if err := os.WriteFile(filepath.Join(cacheDir, markdownCacheName), kept[:len(kept)/2], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	build("public", cacheDir)
 }
