@@ -111,40 +111,45 @@ func Today() time.Time {
 
 // Generate builds the whole site in memory, within opt.Timeout.
 func Generate(opt Options) (*Result, error) {
-	limit := opt.Timeout
+	return within(opt.Timeout, func() (*Result, error) { return generate(opt) })
+}
+
+// within runs f, bounded by limit (0: DefaultTimeout, < 0: none). On
+// timeout the stage still running is abandoned (a command exits; serve
+// keeps its last good site).
+func within[T any](limit time.Duration, f func() (T, error)) (T, error) {
 	if limit == 0 {
 		limit = DefaultTimeout
 	}
 	if limit < 0 {
-		return generate(opt)
+		return f()
 	}
 	type result struct {
-		r   *Result
+		v   T
 		err error
 	}
 	done := make(chan result, 1)
 	go func() {
-		r, err := generate(opt)
-		done <- result{r, err}
+		v, err := f()
+		done <- result{v, err}
 	}()
 	timer := time.NewTimer(limit)
 	defer timer.Stop()
 	select {
 	case res := <-done:
-		return res.r, res.err
+		return res.v, res.err
 	case <-timer.C:
-		// The stage still running is abandoned (a command exits; serve keeps
-		// its last good site).
-		return nil, fmt.Errorf("the build took longer than %v and was stopped: look for a very large or deeply nested content file (or raise --timeout)", limit)
+		var zero T
+		return zero, fmt.Errorf("the build took longer than %v and was stopped: look for a very large or deeply nested content file (or raise --timeout)", limit)
 	}
 }
 
 func generate(opt Options) (*Result, error) {
-	p, err := Prepare(opt)
+	p, err := prepare(opt)
 	if err != nil {
 		return nil, err
 	}
-	return p.Finish(context.Background())
+	return p.finish(context.Background())
 }
 
 // Prepared is a site after the stages up to bundle: its model, its program
@@ -162,9 +167,13 @@ type Prepared struct {
 	lap   func(stage string)
 }
 
-// Prepare runs load, lint, theme, rules, wasm, model and bundle (without
-// Generate's timeout).
+// Prepare runs load, lint, theme, rules, wasm, model and bundle, within
+// opt.Timeout.
 func Prepare(opt Options) (*Prepared, error) {
+	return within(opt.Timeout, func() (*Prepared, error) { return prepare(opt) })
+}
+
+func prepare(opt Options) (*Prepared, error) {
 	day := opt.Date
 	if day.IsZero() {
 		day = Today()
@@ -290,10 +299,14 @@ func (d *Draft) File(out string) (b []byte, ok bool, err error) {
 	return b, ok, err
 }
 
-// Finish runs opendata, search, render, validate and offline, and returns
-// the whole site. It stops early with ctx's error when ctx is done (the
-// preview stops a build a newer save has superseded).
+// Finish runs opendata, search, render, validate and offline, within
+// opt.Timeout, and returns the whole site. It stops early with ctx's error
+// when ctx is done (the preview stops a build a newer save has superseded).
 func (p *Prepared) Finish(ctx context.Context) (*Result, error) {
+	return within(p.opt.Timeout, func() (*Result, error) { return p.finish(ctx) })
+}
+
+func (p *Prepared) finish(ctx context.Context) (*Result, error) {
 	c, s, lap := p.c, p.model.Site, p.lap
 	files, urls := maps.Clone(p.files), maps.Clone(p.urls)
 	// opendata and search run while the pages are rendered: only the

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -163,8 +164,22 @@ func TestThemeIDsAvoided(t *testing.T) {
 // TestTimeout: the overall bound turns a build that runs too long into an error.
 func TestTimeout(t *testing.T) {
 	content := miniSite(t)
-	_, err := Generate(Options{Content: content, Date: testDay, NoWasm: true, Timeout: time.Nanosecond})
+	opt := Options{Content: content, Date: testDay, NoWasm: true, Timeout: time.Nanosecond}
+	_, err := Generate(opt)
 	if err == nil || !strings.Contains(err.Error(), "took longer than 1ns") {
 		t.Fatalf("got %v", err)
+	}
+	// The preview's two halves are bounded each.
+	if _, err := Prepare(opt); err == nil || !strings.Contains(err.Error(), "took longer than 1ns") {
+		t.Fatalf("Prepare: got %v", err)
+	}
+	opt.Timeout = time.Minute
+	p, err := Prepare(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.opt.Timeout = time.Nanosecond
+	if _, err := p.Finish(context.Background()); err == nil || !strings.Contains(err.Error(), "took longer than 1ns") {
+		t.Fatalf("Finish: got %v", err)
 	}
 }
