@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"policyguide/generator/fixture"
 )
 
 // TestEvalExitCodes: bad input is a usage error (exit 2) with the reason on
@@ -68,7 +70,7 @@ func TestEvalDate(t *testing.T) {
 // measure page (which check and build refuse) does not make it fail.
 func TestEvalIgnoresPages(t *testing.T) {
 	content := filepath.Join(t.TempDir(), "content")
-	copyDir(t, "pipeline/testdata/mini/content", content)
+	fixture.Copy(t, "pipeline/testdata/mini/content", content)
 	page := filepath.Join(content, "measures", "a1.md")
 	b, err := os.ReadFile(page)
 	if err != nil {

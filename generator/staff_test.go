@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"policyguide/generator/fixture"
 )
 
 // TestStaffFlow is a staff member's day on the fixture of three fictional
@@ -21,7 +23,7 @@ func TestStaffFlow(t *testing.T) {
 	}
 	root := t.TempDir()
 	content := filepath.Join(root, "content")
-	copyDir(t, "pipeline/testdata/docs/content", content)
+	fixture.Copy(t, "pipeline/testdata/docs/content", content)
 	git := func(date string, args ...string) string {
 		t.Helper()
 		cmd := exec.Command("git", append([]string{"-c", "user.name=测试员", "-c", "user.email=staff@example.test", "-c", "commit.gpgsign=false"}, args...)...)
@@ -147,32 +149,11 @@ func TestStaffFlow(t *testing.T) {
 	}
 }
 
-func copyDir(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, e os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if e.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestNewDocument: the document skeleton fails check until filled, then passes
 // and the new document is in the 政策文件库.
 func TestNewDocument(t *testing.T) {
 	content := filepath.Join(t.TempDir(), "content")
-	copyDir(t, "pipeline/testdata/docs/content", content)
+	fixture.Copy(t, "pipeline/testdata/docs/content", content)
 	var out, errb bytes.Buffer
 	if c := run([]string{"new", "document", "--content", content, "--id", "shi-2026-1"}, nil, &out, &errb); c != 0 {
 		t.Fatalf("new document: %d %s", c, errb.String())
@@ -207,7 +188,7 @@ func TestNewDocument(t *testing.T) {
 // until filled, then passes; it states no end date of its own.
 func TestNewMeasureRules(t *testing.T) {
 	content := filepath.Join(t.TempDir(), "content")
-	copyDir(t, "pipeline/testdata/docs/content", content)
+	fixture.Copy(t, "pipeline/testdata/docs/content", content)
 	var out, errb bytes.Buffer
 	if c := run([]string{"new", "measure", "--content", content, "--document", "shi-2025-2", "--id", "x5", "--rules"}, nil, &out, &errb); c != 0 {
 		t.Fatalf("new measure --rules: %d %s", c, errb.String())

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"io/fs"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"policyguide/generator/fixture"
 	"policyguide/generator/pipeline"
 	"policyguide/generator/serve"
 )
@@ -23,7 +23,7 @@ import (
 func TestLiveReload(t *testing.T) {
 	needBrowser(t)
 	content := filepath.Join(t.TempDir(), "content")
-	copyTree(t, "../pipeline/testdata/mini/content", content)
+	fixture.Copy(t, "../pipeline/testdata/mini/content", content)
 	s := serve.New(pipeline.Options{Content: content, NoWasm: true, Date: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)})
 	if err := s.Rebuild(); err != nil {
 		t.Fatal(err)
@@ -80,27 +80,4 @@ func TestLiveReload(t *testing.T) {
 
 	change("和[一个不存在的页](/nowhere/)", "")
 	waitFor("fixed page without the error", `!document.querySelector(".lr-overlay") && !document.querySelector(".prose").textContent.includes("一个不存在的页")`)
-}
-
-// copyTree copies a folder (the fixture content, to be edited).
-func copyTree(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.WalkDir(from, func(p string, e fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		dst := filepath.Join(to, rel)
-		if e.IsDir() {
-			return os.MkdirAll(dst, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(dst, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }

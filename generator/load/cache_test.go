@@ -6,29 +6,14 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"policyguide/generator/fixture"
 )
 
 // copyDir copies the fixture content folder to a temporary one.
 func copyDir(t *testing.T, from string) string {
-	t.Helper()
 	to := filepath.Join(t.TempDir(), "content")
-	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(to, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fixture.Copy(t, from, to)
 	return to
 }
 

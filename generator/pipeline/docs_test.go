@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"policyguide/calculator"
+	"policyguide/generator/fixture"
 )
 
 const docsFixture = "testdata/docs/content"
@@ -169,7 +170,7 @@ func TestCalendar(t *testing.T) {
 // TestRelationCiteChecked: a relation's cite must be the later document's words.
 func TestRelationCiteChecked(t *testing.T) {
 	dir := t.TempDir()
-	copyTree(t, docsFixture, dir)
+	fixture.Copy(t, docsFixture, dir)
 	p := filepath.Join(dir, "documents", "shi-2025-9", "document.md")
 	b, _ := os.ReadFile(p)
 	os.WriteFile(p, bytes.Replace(b, []byte("第二条培训补贴自2025年7月1日起废止"), []byte("第二条培训补贴自2025年8月1日起废止"), 1), 0o644)
@@ -179,7 +180,7 @@ func TestRelationCiteChecked(t *testing.T) {
 	}
 	// A param value citing the wrong document is an error at its line.
 	dir = t.TempDir()
-	copyTree(t, docsFixture, dir)
+	fixture.Copy(t, docsFixture, dir)
 	p = filepath.Join(dir, "rules", "x1.toml")
 	b, _ = os.ReadFile(p)
 	os.WriteFile(p, bytes.Replace(b, []byte(`doc = "shi-2025-2"`), []byte(`doc = "shi-2025-9"`), 1), 0o644)
@@ -200,7 +201,7 @@ func TestWarnings(t *testing.T) {
 	mustContain(t, "warnings", early, "measure x3: 春风行动专场招聘 ends on 2025-02-28, within 60 days")
 	mustNotContain(t, "warnings", early, "measure x3 ends")
 	dir := t.TempDir()
-	copyTree(t, docsFixture, dir)
+	fixture.Copy(t, docsFixture, dir)
 	p := filepath.Join(dir, "rules", "x1.toml")
 	b, _ := os.ReadFile(p)
 	// A cite_hash written for another paragraph text: the paragraph "changed".
@@ -216,7 +217,7 @@ func TestWarnings(t *testing.T) {
 // TestNoGitHistory: outside a git checkout the build succeeds and says so.
 func TestNoGitHistory(t *testing.T) {
 	dir := t.TempDir()
-	copyTree(t, docsFixture, dir)
+	fixture.Copy(t, docsFixture, dir)
 	t.Setenv("GIT_CEILING_DIRECTORIES", filepath.Dir(dir))
 	r := genDocs(t, dir, "2025-02-15")
 	mustContain(t, "x1", page(t, r, "measures/x1/index.html"), "修订记录不可用")

@@ -9,36 +9,14 @@ import (
 	"time"
 
 	"policyguide/calculator/diag"
+	"policyguide/generator/fixture"
 )
-
-// copyTree copies the fixture content into a temp folder so a test can break it.
-func copyTree(t testing.TB, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, e os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if e.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
 
 // miniSite copies the small fixture site and returns its content folder,
 // relative to the working folder the test switches to.
 func miniSite(t *testing.T) string {
 	dir := t.TempDir()
-	copyTree(t, "testdata/mini/content", filepath.Join(dir, "content"))
+	fixture.Copy(t, "testdata/mini/content", filepath.Join(dir, "content"))
 	t.Chdir(dir)
 	return "content"
 }

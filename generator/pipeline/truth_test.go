@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"policyguide/calculator"
+	"policyguide/generator/fixture"
 )
 
 // Tests of issue 6 ("truth as a build invariant") on the real content: each
@@ -184,7 +185,7 @@ func TestRealWordsKept(t *testing.T) {
 // page, rules.json and the calculator together.
 func TestChangeOneLine(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "content")
-	copyTree(t, realContent, dir)
+	fixture.Copy(t, realContent, dir)
 	day := time.Date(2023, 12, 1, 0, 0, 0, 0, time.UTC)
 	absorb := func(r *Result, date string) string {
 		res := calculator.Eval(r.Program, calculator.Input{Date: date, Answers: []calculator.Member{

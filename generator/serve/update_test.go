@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"policyguide/generator/fixture"
 	"policyguide/generator/pipeline"
 )
 
@@ -15,7 +16,7 @@ import (
 func editableServer(t *testing.T) (*Server, string, chan string) {
 	t.Helper()
 	content := filepath.Join(t.TempDir(), "content")
-	copyDir(t, "../pipeline/testdata/mini/content", content)
+	fixture.Copy(t, "../pipeline/testdata/mini/content", content)
 	s := New(pipeline.Options{Content: content, NoWasm: true, Date: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)})
 	if err := s.Rebuild(); err != nil {
 		t.Fatal(err)

@@ -10,29 +10,6 @@ import (
 	"time"
 )
 
-// copyDir copies the fixture content so the test can edit it.
-func copyDir(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.WalkDir(from, func(p string, e os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		dst := filepath.Join(to, rel)
-		if e.IsDir() {
-			return os.MkdirAll(dst, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(dst, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestWatchRebuildsOnSave: saving a content file reloads open pages, with
 // the change; nothing is rebuilt while nothing changes (no polling).
 func TestWatchRebuildsOnSave(t *testing.T) {
