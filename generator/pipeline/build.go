@@ -21,8 +21,10 @@
 //	          the output folder (generator/precompress, generator/output)
 //
 // Generate is Prepare (load … bundle) then Finish (opendata … offline); the
-// preview (serve) shows a Draft's pages between the two. Program runs load
-// and rules only (eval, match). Each stage reports all of
+// preview (serve) shows a Draft's pages between the two and keeps a Cache of
+// decoded files and converted Markdown between saves; Build keeps the
+// Markdown conversions in the cache folder for the next build (persist.go).
+// Program runs load and rules only (eval, match). Each stage reports all of
 // its errors; the pipeline stops after the first stage that has any, so a
 // later stage never works on broken input.
 package pipeline
