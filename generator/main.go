@@ -138,6 +138,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "built %d files (%d measures) into %s in %v\n", len(r.Files), len(r.Site.Measures), opt.Out, time.Since(start).Round(time.Millisecond))
 	case "check":
 		opt.NoWasm = true
+		opt.Cache = pipeline.KeptCache(opt) // the last build's Markdown; check writes nothing
 		r, err := pipeline.Generate(opt)
 		if err != nil {
 			return fail(stderr, err)

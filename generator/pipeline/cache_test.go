@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -63,8 +64,8 @@ func TestMarkdownKept(t *testing.T) {
 		return r.Files
 	}
 	build("public", cacheDir)
-	kept, err := os.ReadFile(filepath.Join(cacheDir, markdownCacheName))
-	if err != nil || len(kept) == 0 {
+	keptFile, err := os.ReadFile(filepath.Join(cacheDir, markdownCacheName))
+	if err != nil || len(keptFile) == 0 {
 		t.Fatalf("no conversions kept: %v", err)
 	}
 	edit(t, filepath.Join(content, "measures", "a1.md"), "## 这是什么", "## 这到底是什么")
@@ -81,8 +82,25 @@ func TestMarkdownKept(t *testing.T) {
 	if !bytes.Contains(got["measures/a1/index.html"], []byte("这到底是什么")) {
 		t.Error("the edited body is not on the page")
 	}
+	// check and serve start from what build kept, and get the same site.
+	kept := KeptCache(Options{CacheDir: cacheDir})
+	r, err := Generate(Options{Content: content, Date: testDay, NoWasm: true, Cache: kept})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range want {
+		if name == "_headers" || strings.HasSuffix(name, ".br") || strings.HasSuffix(name, ".gz") {
+			continue // build only
+		}
+		if !bytes.Equal(data, r.Files[name]) {
+			t.Errorf("%s differs when generated from the kept conversions", name)
+		}
+	}
+	if kept.md.Changed() { // every conversion found, every kept one used
+		t.Error("a generate from the kept conversions converted again")
+	}
 	// A damaged file is a cold cache, not an error.
-	if err := os.WriteFile(filepath.Join(cacheDir, markdownCacheName), kept[:len(kept)/2], 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(cacheDir, markdownCacheName), keptFile[:len(keptFile)/2], 0o600); err != nil {
 		t.Fatal(err)
 	}
 	build("public", cacheDir)

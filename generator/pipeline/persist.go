@@ -76,3 +76,14 @@ func writeMarkdownCache(dir, version string, c *markdown.Cache) {
 		os.Remove(f.Name())
 	}
 }
+
+// KeptCache is a Cache that starts with the Markdown conversions the last
+// build kept in opt's cache folder (an empty one where there are none):
+// check and serve read them, only build writes them.
+func KeptCache(opt Options) *Cache {
+	c := NewCache()
+	if version := programVersion(); version != "" {
+		c.md = readMarkdownCache(cacheDir(opt), version)
+	}
+	return c
+}

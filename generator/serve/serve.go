@@ -81,7 +81,9 @@ var Timeouts = struct{ ReadHeader, Read, Write, Idle time.Duration }{
 func New(opt pipeline.Options) *Server {
 	opt.LiveReload = true
 	if opt.Cache == nil {
-		opt.Cache = pipeline.NewCache() // a save re-reads only what changed
+		// A save re-reads only what changed; the first build starts from
+		// the Markdown the last build kept.
+		opt.Cache = pipeline.KeptCache(opt)
 	}
 	return &Server{opt: opt, subs: map[chan string]bool{}}
 }
