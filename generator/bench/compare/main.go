@@ -5,7 +5,7 @@
 //
 // It reports the median wall time and peak memory of each, and the ratios,
 // for a build into an empty folder (CI), a rebuild over the previous output
-// (a staff member's edit-and-build), and a build in memory only (`check`
+// after one measure page was edited (a staff member's edit-and-build), and a build in memory only (`check`
 // against `hugo --renderToMemory`); and, with -serve (the default), the
 // preview servers: from saving a measure page to the changed page being
 // served (`serve` against `hugo server`).
@@ -96,9 +96,11 @@ func run(pages, runs int, hugo string, builds, serve bool) error {
 		{name: "into an empty folder",
 			gen: func() *exec.Cmd { return gen("build") }, hugo: func() *exec.Cmd { return hug() },
 			before: cleanGen, beforeHugo: cleanHugo},
-		{name: "over the previous output",
+		// A staff member's rebuild: one measure edited, then build.
+		{name: "over the previous output, one page edited",
 			gen: func() *exec.Cmd { return gen("build") }, hugo: func() *exec.Cmd { return hug() },
-			before: func() error { return nil }, beforeHugo: func() error { return nil }},
+			before:     editOne(filepath.Join(gdir, "content", "measures", "m00007.md")),
+			beforeHugo: editOne(filepath.Join(hdir, "content", "measures", "m00007.md"))},
 		{name: "in memory (check / --renderToMemory)",
 			gen: func() *exec.Cmd { return gen("check") }, hugo: func() *exec.Cmd { return hug("--renderToMemory") },
 			before: func() error { return nil }, beforeHugo: func() error { return nil }},
@@ -214,6 +216,24 @@ func saveToPage(c *exec.Cmd, dir, url, file string, runs int) (time.Duration, er
 	}
 	slices.Sort(waits)
 	return waits[len(waits)/2], nil
+}
+
+// editOne returns a function that adds a new sentence to file each time it
+// is called (a staff member's edit).
+func editOne(file string) func() error {
+	n := 0
+	return func() error {
+		n++
+		f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(f, "\n第%d次修改的一句话。\n", n)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}
 }
 
 // timed runs c and returns its wall time and peak memory.
