@@ -17,11 +17,13 @@ import (
 // and on this program: version names the program, and a file written by
 // another version is not used.
 
-// cacheFile is what Write writes.
-type cacheFile struct {
+// cacheHeader is the first value Write writes; a cacheEntry follows for
+// each conversion (one value at a time, so that writing and reading need
+// no more memory than one entry: a large site's file is tens of MB).
+type cacheHeader struct {
 	Magic   string
 	Version string
-	Entries []cacheEntry
+	Entries int
 }
 
 type cacheEntry struct {
@@ -35,7 +37,7 @@ type cacheEntry struct {
 	Nil [3]bool
 }
 
-const cacheMagic = "policyguide markdown cache v2"
+const cacheMagic = "policyguide markdown cache v3"
 
 // Write writes, for version, the conversions Convert was asked for since
 // the Cache was made and that had no errors.
@@ -48,20 +50,26 @@ func (c *Cache) Write(w io.Writer, version string) error {
 		}
 	}
 	sort.Strings(names)
-	cf := cacheFile{Magic: cacheMagic, Version: version, Entries: make([]cacheEntry, 0, len(names))}
+	entries := make([]cacheEntry, 0, len(names))
 	for _, f := range names {
 		e := c.files[f]
 		sum := e.srcSum
 		if e.src != nil {
 			sum = sha256.Sum256(e.src)
 		}
-		cf.Entries = append(cf.Entries, cacheEntry{File: f, SrcSum: sum, FirstLine: e.firstLine, Reserved: e.reserved, Res: e.res,
+		entries = append(entries, cacheEntry{File: f, SrcSum: sum, FirstLine: e.firstLine, Reserved: e.reserved, Res: e.res,
 			Nil: [3]bool{e.res.TOC == nil, e.res.Links == nil, e.res.IDs == nil}})
 	}
 	c.mu.Unlock()
 	bw := bufio.NewWriter(w)
-	if err := gob.NewEncoder(bw).Encode(cf); err != nil {
+	enc := gob.NewEncoder(bw)
+	if err := enc.Encode(cacheHeader{Magic: cacheMagic, Version: version, Entries: len(entries)}); err != nil {
 		return err
+	}
+	for i := range entries {
+		if err := enc.Encode(&entries[i]); err != nil {
+			return err
+		}
 	}
 	return bw.Flush()
 }
@@ -88,11 +96,17 @@ func (c *Cache) Changed() bool {
 // time.
 func ReadCache(r io.Reader, version string) *Cache {
 	c := NewCache()
-	var cf cacheFile
-	if err := gob.NewDecoder(bufio.NewReader(r)).Decode(&cf); err != nil || cf.Magic != cacheMagic || cf.Version != version || version == "" {
+	dec := gob.NewDecoder(bufio.NewReader(r))
+	var h cacheHeader
+	if err := dec.Decode(&h); err != nil || h.Magic != cacheMagic || h.Version != version || version == "" {
 		return c
 	}
-	for _, e := range cf.Entries {
+	files := make(map[string]*conversion, h.Entries)
+	for range h.Entries {
+		var e cacheEntry
+		if err := dec.Decode(&e); err != nil {
+			return c // damaged: none of it
+		}
 		res := e.Res
 		if e.Nil[0] {
 			res.TOC = nil
@@ -109,7 +123,8 @@ func ReadCache(r io.Reader, version string) *Cache {
 		} else if res.IDs == nil {
 			res.IDs = []string{}
 		}
-		c.files[e.File] = &conversion{srcSum: e.SrcSum, firstLine: e.FirstLine, reserved: e.Reserved, res: res}
+		files[e.File] = &conversion{srcSum: e.SrcSum, firstLine: e.FirstLine, reserved: e.Reserved, res: res}
 	}
+	c.files = files
 	return c
 }

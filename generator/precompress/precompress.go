@@ -12,6 +12,7 @@
 package precompress
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
@@ -159,9 +160,18 @@ func readPack(name string) map[[16]byte]entry {
 }
 
 // writePack replaces the pack with the small files' copies of this build.
+// It streams to the file (temporary, then renamed): on a large site the pack
+// is tens of MB, which a buffer would add to the build's peak memory.
 func writePack(cacheDir string, names []string, files map[string][]byte, keys [][16]byte, outs []entry) {
-	var b bytes.Buffer
-	b.WriteString(packMagic)
+	if os.MkdirAll(cacheDir, 0o755) != nil {
+		return
+	}
+	f, err := os.CreateTemp(cacheDir, ".tmp-*")
+	if err != nil {
+		return
+	}
+	w := bufio.NewWriterSize(f, 64<<10)
+	w.WriteString(packMagic)
 	seen := map[[16]byte]bool{}
 	var n [binary.MaxVarintLen64]byte
 	for i, name := range names {
@@ -169,15 +179,18 @@ func writePack(cacheDir string, names []string, files map[string][]byte, keys []
 			continue
 		}
 		seen[keys[i]] = true
-		b.Write(keys[i][:])
+		w.Write(keys[i][:])
 		for _, part := range [][]byte{outs[i].br, outs[i].gz} {
-			b.Write(n[:binary.PutUvarint(n[:], uint64(len(part)))])
-			b.Write(part)
+			w.Write(n[:binary.PutUvarint(n[:], uint64(len(part)))])
+			w.Write(part)
 		}
 	}
-	if os.MkdirAll(cacheDir, 0o755) == nil {
-		writeAtomic(filepath.Join(cacheDir, packName), b.Bytes())
+	err = w.Flush() // a bufio.Writer keeps its first error
+	if cerr := f.Close(); err == nil && cerr == nil {
+		os.Rename(f.Name(), filepath.Join(cacheDir, packName))
+		return
 	}
+	os.Remove(f.Name())
 }
 
 // best says whether name gets brotli's best quality (and the disk cache).
