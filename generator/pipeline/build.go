@@ -273,7 +273,7 @@ const searchPage = "search/index.html"
 
 // Draft returns the prepared site's draft.
 func (p *Prepared) Draft() (*Draft, error) {
-	r, err := render.New(p.model.Site, maps.Clone(p.urls), p.th, render.Options{LiveReload: p.opt.LiveReload})
+	r, err := render.New(p.model.Site, p.urls, p.th, render.Options{LiveReload: p.opt.LiveReload})
 	if err != nil {
 		return nil, err
 	}
@@ -310,7 +310,7 @@ func (p *Prepared) Finish(ctx context.Context) (*Result, error) {
 
 func (p *Prepared) finish(ctx context.Context) (*Result, error) {
 	c, s, lap := p.c, p.model.Site, p.lap
-	files, urls := maps.Clone(p.files), maps.Clone(p.urls)
+	files, urls := maps.Clone(p.files), p.urls
 	// opendata and search run while the pages are rendered: only the
 	// search page needs the search index (its URL), and it is rendered last.
 	var (
@@ -343,12 +343,8 @@ func (p *Prepared) finish(ctx context.Context) (*Result, error) {
 	}
 	maps.Copy(files, data)
 	maps.Copy(files, sf)
-	urls["search-index"] = manifest
-	rs, err := render.New(s, urls, p.th, render.Options{LiveReload: p.opt.LiveReload})
-	if err != nil {
-		return nil, err
-	}
-	if b, ok, err := rs.Page(searchPage); err != nil {
+	r.SetAsset("search-index", manifest)
+	if b, ok, err := r.Page(searchPage); err != nil {
 		return nil, err
 	} else if ok {
 		pages[searchPage] = b

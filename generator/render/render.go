@@ -160,17 +160,22 @@ func Render(s *site.Site, a site.Assets, theme fs.FS, opt Options) (map[string][
 // every file, Page one HTML page (the preview renders the page a browser
 // asks for before the rest of the site is done).
 type Renderer struct {
-	s     *site.Site
-	theme fs.FS
-	set   *templates
-	jobs  []job
-	byOut map[string]int // output path → index in jobs
+	s      *site.Site
+	assets site.Assets // its own copy: the templates' asset func reads it
+	theme  fs.FS
+	set    *templates
+	jobs   []job
+	byOut  map[string]int // output path → index in jobs
 }
 
 // New parses the theme and plans the pages of s (see Render).
 func New(s *site.Site, a site.Assets, theme fs.FS, opt Options) (*Renderer, error) {
 	if s == nil || theme == nil {
 		return nil, errors.New("render: no site or no theme")
+	}
+	a = maps.Clone(a)
+	if a == nil {
+		a = site.Assets{}
 	}
 	set, err := parse(s, a, theme)
 	if err != nil {
@@ -180,12 +185,17 @@ func New(s *site.Site, a site.Assets, theme fs.FS, opt Options) (*Renderer, erro
 	if err != nil {
 		return nil, err
 	}
-	r := &Renderer{s: s, theme: theme, set: set, jobs: jobs, byOut: make(map[string]int, len(jobs))}
+	r := &Renderer{s: s, assets: a, theme: theme, set: set, jobs: jobs, byOut: make(map[string]int, len(jobs))}
 	for i, j := range jobs {
 		r.byOut[j.out] = i
 	}
 	return r, nil
 }
+
+// SetAsset sets the URL of the asset name for the pages rendered after it
+// (the search page needs the search index's URL, which is known only once
+// the index is built beside the other pages). Not while pages render.
+func (r *Renderer) SetAsset(name, url string) { r.assets[name] = url }
 
 // Page renders the HTML page at output path out ("measures/m1/index.html");
 // ok is false when the site has no such page.
