@@ -254,10 +254,6 @@ func prepare(opt Options) (*Prepared, error) {
 // Site is the prepared site model.
 func (p *Prepared) Site() *site.Site { return p.model.Site }
 
-// Files are the files Prepare made: the calculator's engine and the
-// bundled assets, by output path.
-func (p *Prepared) Files() map[string][]byte { return p.files }
-
 // Draft is the prepared site's pages one at a time, before Finish: the
 // preview shows the page a browser reloads as soon as the model is built,
 // while the rest of the site (search index, open data, the link check)
