@@ -251,14 +251,12 @@ func prepare(opt Options) (*Prepared, error) {
 	return &Prepared{opt: opt, c: c, th: th, model: m, prog: prog, warns: warns, files: files, urls: urls, lap: lap}, nil
 }
 
-// Site is the prepared site model.
-func (p *Prepared) Site() *site.Site { return p.model.Site }
-
 // Draft is the prepared site's pages one at a time, before Finish: the
 // preview shows the page a browser reloads as soon as the model is built,
 // while the rest of the site (search index, open data, the link check)
 // is still being made.
 type Draft struct {
+	Site  *site.Site // the prepared site
 	r     *render.Renderer
 	files map[string][]byte
 	pages sync.Map // output path → []byte
@@ -273,7 +271,7 @@ func (p *Prepared) Draft() (*Draft, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Draft{r: r, files: p.files}, nil
+	return &Draft{Site: p.model.Site, r: r, files: p.files}, nil
 }
 
 // File returns the file at output path out if the draft can make it: an

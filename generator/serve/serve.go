@@ -48,13 +48,10 @@ type Server struct {
 	subs     map[chan string]bool
 	gen      int             // the newest build's number
 	draft    *pipeline.Draft // the newest build's pages while it finishes (or failed to)
-	// draftBase is the draft site's base URL (for its 404 page).
-	draftBase string
 	// finishing is closed when the newest build's background stages end;
 	// cancel stops them.
 	finishing chan struct{}
 	cancel    context.CancelFunc
-	preparing sync.Mutex // held by Prepare
 
 	// Hosts are the host names (without port) a request may name besides
 	// localhost and the loopback addresses: the listen address's host. Any
@@ -136,9 +133,7 @@ func (s *Server) Update() (done <-chan struct{}, err error) {
 	}
 	s.cancel = cancel
 	s.mu.Unlock()
-	s.preparing.Lock() // one at a time: they share the cache
 	p, err := pipeline.Prepare(s.opt)
-	s.preparing.Unlock()
 	var d *pipeline.Draft
 	if err == nil {
 		d, err = p.Draft()
@@ -153,7 +148,7 @@ func (s *Server) Update() (done <-chan struct{}, err error) {
 	if gen == s.gen {
 		// An earlier build's error is over: a page that connects now must
 		// not be shown it (the finishing stages report their own).
-		s.draft, s.draftBase, s.err = d, p.Site().BaseURL, ""
+		s.draft, s.err = d, ""
 	}
 	s.mu.Unlock()
 	s.broadcast(gen, "reload")
@@ -406,7 +401,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	files, buildErr, draft, draftBase := s.files, s.err, s.draft, s.draftBase
+	files, buildErr, draft := s.files, s.err, s.draft
 	s.mu.Unlock()
 	if files == nil && draft == nil { // no good build yet: show the error itself
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -434,7 +429,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		if draft != nil {
 			if b, ok := s.file(draft, nil, "404.html"); ok {
-				nf = localNotFound(b, draftBase)
+				nf = localNotFound(b, draft.Site.BaseURL)
 			}
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
