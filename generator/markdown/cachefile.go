@@ -2,7 +2,6 @@ package markdown
 
 import (
 	"bufio"
-	"crypto/sha256"
 	"encoding/gob"
 	"io"
 	"sort"
@@ -53,11 +52,7 @@ func (c *Cache) Write(w io.Writer, version string) error {
 	entries := make([]cacheEntry, 0, len(names))
 	for _, f := range names {
 		e := c.files[f]
-		sum := e.srcSum
-		if e.src != nil {
-			sum = sha256.Sum256(e.src)
-		}
-		entries = append(entries, cacheEntry{File: f, SrcSum: sum, FirstLine: e.firstLine, Reserved: e.reserved, Res: e.res,
+		entries = append(entries, cacheEntry{File: f, SrcSum: e.srcSum, FirstLine: e.firstLine, Reserved: e.reserved, Res: e.res,
 			Nil: [3]bool{e.res.TOC == nil, e.res.Links == nil, e.res.IDs == nil}})
 	}
 	c.mu.Unlock()

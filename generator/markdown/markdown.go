@@ -52,8 +52,8 @@ type Markdown struct {
 // bytes, file and first line, with the same reserved ids, returns the
 // earlier Result and errors instead of converting again. Convert is a pure
 // function of those (and of the configuration New fixes), so the result is
-// the same. Results from the cache are shared: they must not be modified,
-// and neither must src after a Convert (the cache keeps it to compare).
+// the same. Results from the cache are shared: they must not be modified.
+// The bytes are compared by their SHA-256.
 // A Cache holds one conversion per file name; it is safe for concurrent use.
 type Cache struct {
 	mu    sync.Mutex
@@ -63,8 +63,7 @@ type Cache struct {
 }
 
 type conversion struct {
-	src       []byte
-	srcSum    [32]byte // SHA-256 of src, for a conversion read from disk (src nil)
+	srcSum    [32]byte // SHA-256 of the Markdown converted
 	firstLine int
 	reserved  string
 	res       Result
@@ -157,26 +156,19 @@ func (m *Markdown) Convert(src []byte, file string, firstLine int) (Result, diag
 	e := m.cache.files[file]
 	m.cache.used[file] = true
 	m.cache.mu.Unlock()
-	if e != nil && e.firstLine == firstLine && e.reserved == m.reservedKey && e.same(src) {
+	sum := sha256.Sum256(src)
+	if e != nil && e.firstLine == firstLine && e.reserved == m.reservedKey && e.srcSum == sum {
 		r := e.res // shared: an append must not write into the cached arrays
 		r.TOC, r.Links, r.IDs = slices.Clip(r.TOC), slices.Clip(r.Links), slices.Clip(r.IDs)
 		return r, slices.Clip(e.errs)
 	}
 	res, errs := m.convert(src, file, firstLine)
-	e = &conversion{src: src, firstLine: firstLine, reserved: m.reservedKey, res: res, errs: slices.Clone(errs)}
+	e = &conversion{srcSum: sum, firstLine: firstLine, reserved: m.reservedKey, res: res, errs: slices.Clone(errs)}
 	m.cache.mu.Lock()
 	m.cache.files[file] = e
 	m.cache.fresh++
 	m.cache.mu.Unlock()
 	return res, errs
-}
-
-// same reports whether the conversion was of src.
-func (e *conversion) same(src []byte) bool {
-	if e.src != nil {
-		return bytes.Equal(e.src, src)
-	}
-	return sha256.Sum256(src) == e.srcSum
 }
 
 func (m *Markdown) convert(src []byte, file string, firstLine int) (res Result, errs diag.List) {
